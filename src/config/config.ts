@@ -1,0 +1,186 @@
+import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Where the process runs: demo (first-start demo data, relaxed keys) or production (strict). */
+export type Mode = 'demo' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  mode: Mode;
+  host: string;
+  port: number;
+  publicUrl: string;
+  /** postgres://… selects PostgreSQL; undefined selects the embedded SQLite file under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  masterKeyFile: string;
+  logLevel: LogLevel;
+  /** SMTP server for e-mail delivery; without it demo mode delivers to the demo mailbox. */
+  smtpUrl: string | undefined;
+  /** How often background workers look for work, in milliseconds. */
+  workerIntervalMs: number;
+}
+
+/** One problem with one variable, shown to the operator as one line. */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map((p) => `${p.variable}: ${p.message}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+function parsePort(raw: string | undefined, problems: ConfigProblem[]): number {
+  if (raw === undefined || raw === '') return 3000;
+  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push({ variable: 'PORT', message: `must be a whole number from 0 to 65535, got "${raw}"` });
+    return 3000;
+  }
+  return port;
+}
+
+function parseDatabaseUrl(raw: string | undefined, problems: ConfigProblem[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push({
+      variable: 'DATABASE_URL',
+      message: 'is not a URL; expected postgres://user@host:port/database',
+    });
+    return undefined;
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    problems.push({
+      variable: 'DATABASE_URL',
+      message: `must start with postgres:// (got ${url.protocol}//); leave it unset for the embedded SQLite database`,
+    });
+    return undefined;
+  }
+  if (url.pathname.length <= 1) {
+    problems.push({
+      variable: 'DATABASE_URL',
+      message: 'names no database; expected postgres://user@host:port/database',
+    });
+  }
+  return raw;
+}
+
+function parsePublicUrl(raw: string | undefined, fallback: string, problems: ConfigProblem[]): string {
+  const value = raw === undefined || raw === '' ? fallback : raw;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    return value.replace(/\/+$/, '');
+  } catch {
+    problems.push({ variable: 'PUBLIC_URL', message: `must be an http:// or https:// URL, got "${value}"` });
+    return fallback;
+  }
+}
+
+/**
+ * Checks that the data directory exists (creating it if needed) and is writable, by creating and
+ * removing a probe file — the only check that also holds for root, whom permission bits do not stop.
+ */
+function checkDataDir(dir: string, problems: ConfigProblem[]): void {
+  try {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) {
+      problems.push({ variable: 'GAPURA_DATA_DIR', message: `${dir} exists but is not a directory` });
+      return;
+    }
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.R_OK | constants.W_OK);
+    const probe = path.join(dir, `.write-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    const reason = err instanceof Error && 'code' in err ? String(err.code) : 'unknown error';
+    problems.push({
+      variable: 'GAPURA_DATA_DIR',
+      message: `${dir} cannot be created or written (${reason})`,
+    });
+  }
+}
+
+/**
+ * Reads the whole configuration once from the environment and validates it. Every problem is
+ * collected so the operator sees them all at once; nothing else in the code reads process.env.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  options: { checkDirectories?: boolean; checkMasterKey?: boolean } = {},
+): Config {
+  const problems: ConfigProblem[] = [];
+  const modeRaw = env.GAPURA_MODE ?? 'demo';
+  if (modeRaw !== 'demo' && modeRaw !== 'production') {
+    problems.push({ variable: 'GAPURA_MODE', message: `must be "demo" or "production", got "${modeRaw}"` });
+  }
+  const mode: Mode = modeRaw === 'production' ? 'production' : 'demo';
+  const host = env.HOST && env.HOST !== '' ? env.HOST : '0.0.0.0';
+  const port = parsePort(env.PORT, problems);
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL, problems);
+  const dataDir = path.resolve(
+    env.GAPURA_DATA_DIR && env.GAPURA_DATA_DIR !== '' ? env.GAPURA_DATA_DIR : 'data',
+  );
+  const masterKeyFile = path.resolve(
+    env.GAPURA_MASTER_KEY_FILE && env.GAPURA_MASTER_KEY_FILE !== ''
+      ? env.GAPURA_MASTER_KEY_FILE
+      : path.join(dataDir, 'master.key'),
+  );
+  const logLevelRaw = env.LOG_LEVEL && env.LOG_LEVEL !== '' ? env.LOG_LEVEL : 'info';
+  if (!isLogLevel(logLevelRaw)) {
+    problems.push({
+      variable: 'LOG_LEVEL',
+      message: `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`,
+    });
+  }
+  const logLevel: LogLevel = isLogLevel(logLevelRaw) ? logLevelRaw : 'info';
+  const publicUrl = parsePublicUrl(env.PUBLIC_URL, `http://localhost:${port}`, problems);
+  const smtpUrl = env.SMTP_URL && env.SMTP_URL !== '' ? env.SMTP_URL : undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
+    problems.push({ variable: 'SMTP_URL', message: 'must start with smtp:// or smtps://' });
+  }
+  const intervalRaw = env.GAPURA_WORKER_INTERVAL_MS ?? '500';
+  const workerIntervalMs = Number(intervalRaw);
+  if (!Number.isInteger(workerIntervalMs) || workerIntervalMs < 10 || workerIntervalMs > 60_000) {
+    problems.push({
+      variable: 'GAPURA_WORKER_INTERVAL_MS',
+      message: `must be a whole number of milliseconds from 10 to 60000, got "${intervalRaw}"`,
+    });
+  }
+  if (options.checkDirectories !== false && databaseUrl === undefined) checkDataDir(dataDir, problems);
+  if (mode === 'production' && !publicUrl.startsWith('https://')) {
+    problems.push({ variable: 'PUBLIC_URL', message: 'must be an https:// URL in production mode' });
+  }
+  if (mode === 'production' && options.checkMasterKey !== false && !existsSync(masterKeyFile)) {
+    problems.push({
+      variable: 'GAPURA_MASTER_KEY_FILE',
+      message: `${masterKeyFile} does not exist; production mode never generates a master key (create one with "gapura keys init")`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    mode,
+    host,
+    port,
+    publicUrl,
+    databaseUrl,
+    dataDir,
+    masterKeyFile,
+    logLevel,
+    smtpUrl,
+    workerIntervalMs,
+  };
+}

@@ -1,0 +1,13 @@
+import type { Kysely } from 'kysely';
+import type { Engine } from '../database.ts';
+import { m001Foundation } from './001-foundation.ts';
+
+/** A forward-only schema change. `up` runs inside a transaction together with its record. */
+export interface Migration {
+  id: string;
+  // biome-ignore lint/suspicious/noExplicitAny: migrations build tables that the typed schema does not know yet
+  up(db: Kysely<any>, engine: Engine): Promise<void>;
+}
+
+/** Every migration, in the order they apply. Append only; never edit one that has shipped. */
+export const migrations: readonly Migration[] = [m001Foundation];

@@ -1,0 +1,89 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The one typed view of every table. Conventions on both engines: ids are UUIDv7 text,
+ * timestamps are ISO-8601 UTC text (fixed width, so they sort as text), booleans are 0/1
+ * integers, JSON is text, binary is BLOB/BYTEA (a Buffer in Node).
+ */
+export interface Database {
+  gapura_migrations: { id: string; applied_at: string };
+  settings: { key: string; value: string };
+  agencies: {
+    id: string;
+    slug: string;
+    code: string;
+    name_id: string;
+    name_en: string;
+    timezone: string;
+    created_at: string;
+  };
+  units: {
+    id: string;
+    agency_id: string;
+    slug: string;
+    name_id: string;
+    name_en: string;
+    created_at: string;
+  };
+  data_keys: {
+    id: string;
+    scope: string;
+    purpose: string;
+    wrapped: Buffer;
+    is_demo: number;
+    created_at: string;
+    retired_at: string | null;
+  };
+  users: {
+    id: string;
+    kind: 'citizen' | 'staff';
+    email_bidx: string | null;
+    email_enc: string | null;
+    name_enc: string;
+    password_hash: string;
+    totp_secret_enc: string | null;
+    totp_last_step: number | null;
+    status: 'active' | 'suspended';
+    is_demo: number;
+    created_at: string;
+  };
+  role_grants: {
+    id: string;
+    user_id: string;
+    role: string;
+    agency_id: string | null;
+    unit_id: string | null;
+    granted_by: string | null;
+    created_at: string;
+    revoked_at: string | null;
+  };
+  sessions: {
+    id: string;
+    user_id: string;
+    stage: 'second_factor' | 'active';
+    created_at: string;
+    last_seen_at: string;
+    expires_at: string;
+  };
+  rate_limits: { key: string; window_start: string; hits: number };
+  outbox: {
+    id: string;
+    topic: string;
+    payload: string;
+    status: 'pending' | 'done' | 'dead';
+    attempts: number;
+    available_at: string;
+    lease_until: string | null;
+    last_error: string | null;
+    created_at: string;
+    done_at: string | null;
+  };
+  audit_leaves: {
+    id: string;
+    seq: Generated<number | null>;
+    content: Buffer;
+    created_at: string;
+    sequenced_at: string | null;
+  };
+  audit_salts: { leaf_id: string; salt: Buffer };
+}

@@ -1,0 +1,249 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { DomainError } from '../web/domain-error.ts';
+import { errorMessage, mapError } from '../web/errors.ts';
+import {
+  csrfTokenFor,
+  pageContext,
+  SESSION_COOKIE,
+  safeNext,
+  sendHtml,
+  sessionCookieOptions,
+} from '../web/http.ts';
+import { AccountPage } from '../web/pages/account.tsx';
+import { SecondFactorPage, SignInPage } from '../web/pages/signin.tsx';
+import type { RouteDeps } from '../web/server.ts';
+import { PUBLIC, SIGNED_IN } from './policy.ts';
+import {
+  completeSecondFactor,
+  displayName,
+  sessionIdOf,
+  signIn,
+  signOut,
+  signOutEverywhere,
+} from './service.ts';
+
+const Credentials = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+});
+const SignInResult = Type.Object({
+  stage: Type.Union([Type.Literal('second_factor'), Type.Literal('active')]),
+  csrfToken: Type.String({
+    description: 'Send as X-CSRF-Token on state-changing requests made with this session',
+  }),
+});
+const Code = Type.Object({ code: Type.String({ minLength: 6, maxLength: 10 }) });
+const Me = Type.Object({
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('citizen'), Type.Literal('staff')]),
+  name: Type.String(),
+  roles: Type.Array(Type.Object({ role: Type.String(), agencyId: Type.Union([Type.String(), Type.Null()]) })),
+});
+
+/** Signing in and out, for the JSON API and for people. */
+export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
+  app,
+  { ctx, csrfSecret, isDemo, cookieSettings },
+) => {
+  const cookie = sessionCookieOptions(cookieSettings);
+
+  app.post(
+    '/api/v1/auth/signin',
+    {
+      config: { policy: PUBLIC },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with e-mail and password; staff continue with /api/v1/auth/second-factor',
+        body: Credentials,
+        response: { 200: SignInResult },
+      },
+    },
+    async (request, reply) => {
+      const result = await signIn(ctx, request.body.email, request.body.password, request.ip);
+      reply.setCookie(SESSION_COOKIE, result.token, cookie);
+      return { stage: result.stage, csrfToken: csrfTokenForSession(result.token) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/second-factor',
+    {
+      config: { policy: PUBLIC },
+      schema: {
+        tags: ['auth'],
+        summary: 'Complete a staff sign-in with the current TOTP code',
+        body: Code,
+        response: { 200: SignInResult },
+      },
+    },
+    async (request, reply) => {
+      const pending = request.cookies[SESSION_COOKIE];
+      if (!pending) throw new DomainError('auth.invalid_second_factor');
+      const token = await completeSecondFactor(ctx, pending, request.body.code, request.ip);
+      reply.setCookie(SESSION_COOKIE, token, cookie);
+      return { stage: 'active' as const, csrfToken: csrfTokenForSession(token) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/signout',
+    {
+      config: { policy: SIGNED_IN },
+      schema: { tags: ['auth'], summary: 'End this session', security: [{ session: [] }] },
+    },
+    async (request, reply) => {
+      if (request.sessionToken) await signOut(ctx, request.sessionToken);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    {
+      config: { policy: SIGNED_IN },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in',
+        security: [{ session: [] }],
+        response: { 200: Me },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      return {
+        id: principal.userId,
+        kind: principal.kind,
+        name: (await displayName(ctx, principal.userId)) ?? '',
+        roles: principal.grants.map((g) => ({ role: g.role, agencyId: g.agencyId })),
+      };
+    },
+  );
+
+  // Pages -------------------------------------------------------------------------------------
+
+  app.get(
+    '/signin',
+    {
+      config: { policy: PUBLIC },
+      schema: {
+        hide: true,
+        querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) }),
+      },
+    },
+    async (request, reply) => {
+      if (request.principal) return reply.redirect(safeNext(request.query.next, '/account'));
+      return sendHtml(reply, <SignInPage page={pageContext(request, csrfSecret, isDemo)} />);
+    },
+  );
+
+  app.post(
+    '/signin',
+    {
+      config: { policy: PUBLIC },
+      schema: {
+        hide: true,
+        body: Type.Object({
+          email: Type.String({ maxLength: 254 }),
+          password: Type.String({ maxLength: 200 }),
+          _csrf: Type.String(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const page = pageContext(request, csrfSecret, isDemo);
+      try {
+        const result = await signIn(ctx, request.body.email, request.body.password, request.ip);
+        reply.setCookie(SESSION_COOKIE, result.token, cookie);
+        return reply.redirect(result.stage === 'active' ? '/account' : '/signin/code', 303);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const mapped = mapError(err);
+        if (mapped.retryAfterSeconds !== undefined)
+          reply.header('retry-after', String(mapped.retryAfterSeconds));
+        const html = (
+          <SignInPage page={page} email={request.body.email} error={errorMessage(request.lang, mapped)} />
+        );
+        return sendHtml(reply, html, mapped.status);
+      }
+    },
+  );
+
+  app.get('/signin/code', { config: { policy: PUBLIC }, schema: { hide: true } }, async (request, reply) => {
+    if (!request.cookies[SESSION_COOKIE]) return reply.redirect('/signin');
+    return sendHtml(reply, <SecondFactorPage page={pageContext(request, csrfSecret, isDemo)} />);
+  });
+
+  app.post(
+    '/signin/code',
+    {
+      config: { policy: PUBLIC },
+      schema: {
+        hide: true,
+        body: Type.Object({ code: Type.String({ maxLength: 10 }), _csrf: Type.String() }),
+      },
+    },
+    async (request, reply) => {
+      const pending = request.cookies[SESSION_COOKIE];
+      try {
+        if (!pending) throw new DomainError('auth.invalid_second_factor');
+        const token = await completeSecondFactor(ctx, pending, request.body.code, request.ip);
+        reply.setCookie(SESSION_COOKIE, token, cookie);
+        return reply.redirect('/account', 303);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const mapped = mapError(err);
+        const html = (
+          <SecondFactorPage
+            page={pageContext(request, csrfSecret, isDemo)}
+            error={errorMessage(request.lang, mapped)}
+          />
+        );
+        return sendHtml(reply, html, mapped.status);
+      }
+    },
+  );
+
+  app.get('/account', { config: { policy: SIGNED_IN }, schema: { hide: true } }, async (request, reply) => {
+    const principal = request.principal!;
+    const agencies = await ctx.db
+      .selectFrom('agencies')
+      .select(['id', 'name_id', 'name_en'])
+      .limit(1000)
+      .execute();
+    const grants = principal.grants.map((g) => {
+      const agency = agencies.find((a) => a.id === g.agencyId);
+      return { ...g, agencyName: agency ? (request.lang === 'id' ? agency.name_id : agency.name_en) : null };
+    });
+    const name = (await displayName(ctx, principal.userId)) ?? '';
+    return sendHtml(
+      reply,
+      <AccountPage page={pageContext(request, csrfSecret, isDemo)} name={name} grants={grants} />,
+    );
+  });
+
+  app.post(
+    '/signout',
+    {
+      config: { policy: SIGNED_IN },
+      schema: {
+        hide: true,
+        body: Type.Object({ _csrf: Type.String() }),
+        querystring: Type.Object({ everywhere: Type.Optional(Type.String({ maxLength: 1 })) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      if (request.query.everywhere === '1') await signOutEverywhere(ctx, principal.userId);
+      else if (request.sessionToken) await signOut(ctx, request.sessionToken);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect('/', 303);
+    },
+  );
+
+  /** The CSRF token for a session that was just created (the request itself still has none). */
+  function csrfTokenForSession(token: string): string {
+    return csrfTokenFor(csrfSecret, sessionIdOf(token));
+  }
+};

@@ -1,0 +1,229 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { appendAuditLeaf } from '../audit/log.ts';
+import type { AppContext } from '../context.ts';
+import { PLATFORM_SCOPE } from '../crypto/keyring.ts';
+import { newId, nowIso } from '../db/ids.ts';
+import { InvalidCredentials, InvalidSecondFactor, TooManyAttempts } from './errors.ts';
+import { checkPassword, hashPassword } from './passwords.ts';
+import { hitRateLimit, type RateLimitRule } from './rate-limit.ts';
+import type { Grant, Principal, StaffRole } from './roles.ts';
+import * as store from './store.ts';
+import { matchTotpStep, newTotpSecret } from './totp.ts';
+
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+/** A half-finished sign-in (password accepted, second factor pending) lasts five minutes. */
+const SECOND_FACTOR_MS = 5 * 60 * 1000;
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export const SIGN_IN_PER_IP: RateLimitRule = { limit: 30, windowMs: 15 * 60 * 1000 };
+export const SIGN_IN_PER_ACCOUNT: RateLimitRule = { limit: 10, windowMs: 15 * 60 * 1000 };
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function emailIndex(ctx: AppContext, email: string): string {
+  return ctx.keyring.blindIndex(PLATFORM_SCOPE, 'email', normaliseEmail(email));
+}
+
+export interface NewUser {
+  kind: 'citizen' | 'staff';
+  email: string;
+  name: string;
+  password: string;
+  grants?: { role: StaffRole; agencyId: string | null; unitId?: string | null }[];
+  isDemo?: boolean;
+  grantedBy?: string | null;
+}
+
+/**
+ * Creates an account. Staff accounts get a TOTP secret at once (their second factor is
+ * mandatory); the secret is returned so it can be shown for enrolment. Every grant is an audit leaf.
+ */
+export async function createUser(
+  ctx: AppContext,
+  input: NewUser,
+): Promise<{ id: string; totpSecret?: string }> {
+  const id = newId();
+  const totpSecret = input.kind === 'staff' ? newTotpSecret() : undefined;
+  const passwordHash = await hashPassword(input.password);
+  const now = nowIso();
+  await ctx.db.transaction().execute(async (trx) => {
+    await store.insertUser(trx, {
+      id,
+      kind: input.kind,
+      email_bidx: emailIndex(ctx, input.email),
+      email_enc: ctx.keyring.encrypt(PLATFORM_SCOPE, normaliseEmail(input.email), 'users.email'),
+      name_enc: ctx.keyring.encrypt(PLATFORM_SCOPE, input.name, 'users.name'),
+      password_hash: passwordHash,
+      totp_secret_enc: totpSecret ? ctx.keyring.encrypt(PLATFORM_SCOPE, totpSecret, 'users.totp') : null,
+      totp_last_step: null,
+      status: 'active',
+      is_demo: input.isDemo ? 1 : 0,
+      created_at: now,
+    });
+    for (const grant of input.grants ?? []) {
+      const grantId = newId();
+      await trx
+        .insertInto('role_grants')
+        .values({
+          id: grantId,
+          user_id: id,
+          role: grant.role,
+          agency_id: grant.agencyId,
+          unit_id: grant.unitId ?? null,
+          granted_by: input.grantedBy ?? null,
+          created_at: now,
+        })
+        .execute();
+      await appendAuditLeaf(trx, {
+        type: 'role.granted',
+        actorId: input.grantedBy ?? null,
+        agencyId: grant.agencyId,
+        subjectId: id,
+        facts: { role: grant.role, grant: grantId },
+      });
+    }
+  });
+  return totpSecret ? { id, totpSecret } : { id };
+}
+
+export async function findUserIdByEmail(ctx: AppContext, email: string): Promise<string | undefined> {
+  return (await store.findUserByEmailIndex(ctx.db, emailIndex(ctx, email)))?.id;
+}
+
+export async function totpSecretOf(ctx: AppContext, userId: string): Promise<string | undefined> {
+  const user = await store.findUserById(ctx.db, userId);
+  if (!user?.totp_secret_enc) return undefined;
+  return ctx.keyring.decrypt(user.totp_secret_enc, 'users.totp');
+}
+
+/** The stored id of a session: a hash of its token, so a database leak yields no usable cookie. */
+export function sessionIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export interface SignInResult {
+  token: string;
+  stage: 'second_factor' | 'active';
+}
+
+async function openSession(
+  ctx: AppContext,
+  userId: string,
+  stage: 'second_factor' | 'active',
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const now = Date.now();
+  await store.insertSession(ctx.db, {
+    id: sessionIdOf(token),
+    user_id: userId,
+    stage,
+    created_at: nowIso(now),
+    last_seen_at: nowIso(now),
+    expires_at: nowIso(now + (stage === 'active' ? SESSION_ABSOLUTE_MS : SECOND_FACTOR_MS)),
+  });
+  return token;
+}
+
+/**
+ * Password step of signing in. Rate-limited per IP and per account; the same error and the same
+ * work (a password hash check) for an unknown account, a wrong password and a suspended account.
+ * Staff get a half-open session that only the second factor can complete.
+ */
+export async function signIn(
+  ctx: AppContext,
+  email: string,
+  password: string,
+  ip: string,
+): Promise<SignInResult> {
+  const byIp = await hitRateLimit(ctx.db, `signin:ip:${ip}`, SIGN_IN_PER_IP);
+  const byAccount = await hitRateLimit(ctx.db, `signin:acct:${emailIndex(ctx, email)}`, SIGN_IN_PER_ACCOUNT);
+  if (!byIp.allowed || !byAccount.allowed) {
+    throw new TooManyAttempts(
+      Math.max(byIp.allowed ? 0 : byIp.retryAfterSeconds, byAccount.retryAfterSeconds),
+    );
+  }
+  const user = await store.findUserByEmailIndex(ctx.db, emailIndex(ctx, email));
+  const passwordOk = await checkPassword(user?.password_hash, password);
+  if (!user || !passwordOk || user.status !== 'active') throw new InvalidCredentials();
+  const stage = user.kind === 'staff' ? 'second_factor' : 'active';
+  return { token: await openSession(ctx, user.id, stage), stage };
+}
+
+/**
+ * Second step for staff: a TOTP code, never accepted twice. Replaces the half-open session with a
+ * fresh one (rotation on sign-in) and records the staff sign-in in the audit log.
+ */
+export async function completeSecondFactor(
+  ctx: AppContext,
+  token: string,
+  code: string,
+  ip: string,
+): Promise<string> {
+  const limit = await hitRateLimit(ctx.db, `totp:ip:${ip}`, SIGN_IN_PER_IP);
+  const session = await store.findSession(ctx.db, sessionIdOf(token));
+  if (session?.stage !== 'second_factor' || session.expires_at < nowIso()) throw new InvalidSecondFactor();
+  const perAccount = await hitRateLimit(ctx.db, `totp:acct:${session.user_id}`, {
+    limit: 5,
+    windowMs: 15 * 60 * 1000,
+  });
+  if (!limit.allowed || !perAccount.allowed) {
+    throw new TooManyAttempts(Math.max(limit.retryAfterSeconds, perAccount.retryAfterSeconds));
+  }
+  const secret = await totpSecretOf(ctx, session.user_id);
+  const step = secret === undefined ? undefined : matchTotpStep(secret, code.trim());
+  if (step === undefined || !(await store.claimTotpStep(ctx.db, session.user_id, step)))
+    throw new InvalidSecondFactor();
+  const fresh = await openSession(ctx, session.user_id, 'active');
+  await ctx.db.transaction().execute(async (trx) => {
+    await store.deleteSession(trx, session.id);
+    const grants = await store.activeGrants(trx, session.user_id);
+    await appendAuditLeaf(trx, {
+      type: 'staff.signed_in',
+      actorId: session.user_id,
+      agencyId: grants[0]?.agencyId ?? null,
+      subjectId: session.user_id,
+    });
+  });
+  return fresh;
+}
+
+/**
+ * The principal behind a session token, or null when the token is unknown, expired, idle too long
+ * or only half-way through sign-in. Refreshes `last_seen_at` at most once a minute.
+ */
+export async function principalFromToken(ctx: AppContext, token: string): Promise<Principal | null> {
+  const session = await store.findSession(ctx.db, sessionIdOf(token));
+  if (session?.stage !== 'active') return null;
+  const now = Date.now();
+  if (session.expires_at < nowIso(now) || Date.parse(session.last_seen_at) + SESSION_IDLE_MS < now) {
+    await store.deleteSession(ctx.db, session.id);
+    return null;
+  }
+  const user = await store.findUserById(ctx.db, session.user_id);
+  if (user?.status !== 'active') return null;
+  if (now - Date.parse(session.last_seen_at) > TOUCH_EVERY_MS) {
+    await ctx.db
+      .updateTable('sessions')
+      .set({ last_seen_at: nowIso(now) })
+      .where('id', '=', session.id)
+      .execute();
+  }
+  const grants: Grant[] = user.kind === 'staff' ? await store.activeGrants(ctx.db, user.id) : [];
+  return { userId: user.id, kind: user.kind, sessionId: session.id, grants };
+}
+
+export async function signOut(ctx: AppContext, token: string): Promise<void> {
+  await store.deleteSession(ctx.db, sessionIdOf(token));
+}
+
+export async function signOutEverywhere(ctx: AppContext, userId: string): Promise<void> {
+  await store.deleteUserSessions(ctx.db, userId);
+}
+
+export async function displayName(ctx: AppContext, userId: string): Promise<string | undefined> {
+  const user = await store.findUserById(ctx.db, userId);
+  return user ? ctx.keyring.decrypt(user.name_enc, 'users.name') : undefined;
+}

@@ -1,0 +1,100 @@
+import type { Principal } from '../../identity/roles.ts';
+import { type Lang, type MessageKey, t } from '../i18n/index.ts';
+
+/** What every page needs to render its frame. */
+export interface PageContext {
+  lang: Lang;
+  principal: Principal | null;
+  csrfToken: string;
+  isDemo: boolean;
+  path: string;
+}
+
+export function tr(page: PageContext, key: MessageKey, params?: Record<string, unknown>): string {
+  return t(page.lang, key, params);
+}
+
+export function Layout(props: {
+  page: PageContext;
+  title: string;
+  children?: JSX.Element | JSX.Element[] | string;
+}) {
+  const { page } = props;
+  const otherLang: Lang = page.lang === 'id' ? 'en' : 'id';
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang={page.lang}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{`${props.title} — Gapura`}</title>
+          <link rel="stylesheet" href="/static/gapura.css" />
+        </head>
+        <body>
+          <a class="g-skip" href="#main">
+            {tr(page, 'layout.skip')}
+          </a>
+          {page.isDemo ? (
+            <div class="g-demo" role="note">
+              {tr(page, 'layout.demo')}
+            </div>
+          ) : (
+            ''
+          )}
+          <header class="g-header">
+            <a class="g-header__brand" href="/">
+              {tr(page, 'app.name')}
+            </a>
+            <nav class="g-header__nav" aria-label={tr(page, 'nav.main')}>
+              <a href="/">{tr(page, 'nav.home')}</a>
+              {page.principal ? (
+                <a href="/account">{tr(page, 'nav.account')}</a>
+              ) : (
+                <a href="/signin">{tr(page, 'nav.signin')}</a>
+              )}
+              <a
+                href={`/lang/${otherLang}?next=${encodeURIComponent(page.path)}`}
+                lang={otherLang}
+                hreflang={otherLang}
+              >
+                {tr(page, 'layout.switch_language')}
+              </a>
+            </nav>
+          </header>
+          <main id="main" class="g-main" tabindex="-1">
+            {props.children as 'safe'}
+          </main>
+          <footer class="g-footer">{tr(page, 'footer.text')}</footer>
+        </body>
+      </html>
+    </>
+  );
+}
+
+/** The error-summary pattern: a list at the top linking to each field with a problem. */
+export function ErrorSummary(props: { page: PageContext; errors: { field?: string; message: string }[] }) {
+  if (props.errors.length === 0) return '';
+  return (
+    <div class="g-error-summary" role="alert" tabindex="-1">
+      <h2 class="g-error-summary__title">{tr(props.page, 'error.summary_title')}</h2>
+      <ul>
+        {props.errors.map((e) =>
+          e.field ? (
+            <li>
+              <a href={`#${e.field}`} safe>
+                {e.message}
+              </a>
+            </li>
+          ) : (
+            <li safe>{e.message}</li>
+          ),
+        )}
+      </ul>
+    </div>
+  );
+}
+
+export function CsrfField(props: { page: PageContext }) {
+  return <input type="hidden" name="_csrf" value={props.page.csrfToken} />;
+}

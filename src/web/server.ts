@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { agencyRoutes } from '../agencies/routes.ts';
+import type { AppContext } from '../context.ts';
+import { decide } from '../identity/policy.ts';
+import { identityRoutes } from '../identity/routes.tsx';
+import { principalFromToken } from '../identity/service.ts';
+import { DomainError } from './domain-error.ts';
+import { errorMessage, isApiRequest, mapError, sendJsonError } from './errors.ts';
+import {
+  ANON_COOKIE,
+  csrfMatches,
+  LANG_COOKIE,
+  newAnonId,
+  pageContext,
+  SESSION_COOKIE,
+  sendHtml,
+  sessionCookieOptions,
+} from './http.ts';
+import { chooseLang } from './i18n/index.ts';
+import { ErrorPage } from './pages/error.tsx';
+import { siteRoutes } from './site-routes.tsx';
+import { systemRoutes } from './system-routes.ts';
+
+export interface ServerOptions {
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number;
+}
+
+const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Builds the HTTP server: security headers, cookies, language, authentication from the session
+ * cookie, the route policy check, CSRF, one error mapping, and every module's routes.
+ */
+function createFastify(ctx: AppContext, options: ServerOptions) {
+  return Fastify({
+    loggerInstance: ctx.logger,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+export type App = ReturnType<typeof createFastify>;
+
+export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<App> {
+  const app = createFastify(ctx, options);
+
+  const csrfSecret = ctx.keyring.derivedSecret('csrf');
+  const isDemo = ctx.config.mode === 'demo';
+  const cookieSettings = { secure: ctx.config.publicUrl.startsWith('https://') };
+
+  app.addHook('onRoute', (route) => {
+    if (route.config?.policy === undefined && !route.url.startsWith('/static') && route.method !== 'HEAD') {
+      throw new Error(`route ${route.method} ${route.url} declares no access policy`);
+    }
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody, { bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    frameguard: { action: 'deny' },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gapura API',
+        version: '1',
+        description:
+          'Public services platform: catalogue, applications, audit log. Errors: {"error":{"code","message","details"}}.',
+      },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } },
+      },
+    },
+  });
+  await app.register(fastifyStatic, {
+    root: STATIC_DIR,
+    prefix: '/static/',
+    maxAge: '1d',
+    decorateReply: false,
+  });
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('lang', 'id');
+  app.decorateRequest('sessionToken', undefined);
+  app.decorateRequest('anonId', undefined);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    request.lang = chooseLang(request.cookies[LANG_COOKIE], request.headers['accept-language']);
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      request.principal = await principalFromToken(ctx, token);
+      if (request.principal) request.sessionToken = token;
+      else reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    }
+    request.anonId = request.cookies[ANON_COOKIE];
+    if (!request.anonId && !request.principal && request.method === 'GET' && !isApiRequest(request)) {
+      request.anonId = newAnonId();
+      reply.setCookie(ANON_COOKIE, request.anonId, sessionCookieOptions(cookieSettings));
+    }
+    if (UNSAFE.has(request.method) && isApiRequest(request)) {
+      const type = request.headers['content-type'] ?? '';
+      const hasBody =
+        Number(request.headers['content-length'] ?? 0) > 0 ||
+        request.headers['transfer-encoding'] !== undefined;
+      if (hasBody && !type.startsWith('application/json') && !type.startsWith('multipart/form-data')) {
+        throw Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+      }
+    }
+  });
+
+  // The route's policy first (no handler runs without it), then CSRF for cookie-authenticated changes.
+  app.addHook('preHandler', async (request) => {
+    const policy = request.routeOptions.config.policy;
+    if (policy) {
+      const decision = decide(policy, request.principal);
+      if (decision === 'unauthenticated') throw new DomainError('auth.not_authenticated');
+      if (decision === 'forbidden') throw new DomainError('auth.forbidden');
+    }
+    if (!UNSAFE.has(request.method)) return;
+    const api = isApiRequest(request);
+    if (api && !request.sessionToken) return; // JSON-only API without a session cookie: no ambient authority to abuse
+    const body = request.body;
+    const presented = api
+      ? request.headers['x-csrf-token']
+      : typeof body === 'object' && body !== null && '_csrf' in body
+        ? body._csrf
+        : undefined;
+    if (!csrfMatches(csrfSecret, request, presented)) throw new DomainError('csrf.invalid');
+  });
+
+  const renderError = (request: FastifyRequest, status: number, message: string) =>
+    ErrorPage({ page: pageContext(request, csrfSecret, isDemo), status, message });
+
+  app.setErrorHandler(async (err, request, reply) => {
+    const mapped = mapError(err);
+    if (mapped.status >= 500) {
+      request.log.error(
+        { err: { code: (err as { code?: unknown }).code, message: err instanceof Error ? err.message : '' } },
+        'request failed',
+      );
+    }
+    if (isApiRequest(request)) return sendJsonError(reply, request.lang, mapped);
+    if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds));
+    if (mapped.code === 'auth.not_authenticated' && request.method === 'GET') {
+      return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`);
+    }
+    return sendHtml(
+      reply,
+      renderError(request, mapped.status, errorMessage(request.lang, mapped)),
+      mapped.status,
+    );
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const mapped = { status: 404, code: 'not_found', details: {} };
+    if (isApiRequest(request)) return sendJsonError(reply, request.lang, mapped);
+    return sendHtml(reply, renderError(request, 404, errorMessage(request.lang, mapped)), 404);
+  });
+
+  const deps = { ctx, csrfSecret, isDemo, cookieSettings };
+  await app.register(systemRoutes, deps);
+  await app.register(siteRoutes, deps);
+  await app.register(agencyRoutes, deps);
+  await app.register(identityRoutes, deps);
+  return app;
+}
+
+/** What route modules receive. */
+export interface RouteDeps {
+  ctx: AppContext;
+  csrfSecret: Buffer;
+  isDemo: boolean;
+  cookieSettings: { secure: boolean };
+}
