@@ -19,9 +19,12 @@ function fail(lines: string[], code: number): never {
   process.exit(code);
 }
 
-function config(options: { checkDirectories?: boolean; checkMasterKey?: boolean } = {}): Config {
+function config(
+  options: { checkDirectories?: boolean; checkMasterKey?: boolean; mode?: 'demo' } = {},
+): Config {
   try {
-    return loadConfig(process.env, options);
+    const env = options.mode ? { ...process.env, GAPURA_MODE: options.mode } : process.env;
+    return loadConfig(env, options);
   } catch (err) {
     if (err instanceof ConfigError)
       fail(
@@ -193,7 +196,8 @@ keys
   .description('Create a new production master key file at GAPURA_MASTER_KEY_FILE (never overwrites)')
   .action(() =>
     run(async () => {
-      const cfg = config({ checkDirectories: false, checkMasterKey: false });
+      // Only the key file's path matters here; the rest of a production configuration may not exist yet.
+      const cfg = config({ checkDirectories: false, checkMasterKey: false, mode: 'demo' });
       try {
         createMasterKeyFile(cfg.masterKeyFile, false);
       } catch (err) {

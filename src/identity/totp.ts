@@ -8,10 +8,7 @@ export function newTotpSecret(): string {
 }
 
 export function currentTotp(secret: string, now: number = Date.now()): string {
-  authenticator.options = { ...authenticator.options, epoch: now };
-  const code = authenticator.generate(secret);
-  authenticator.options = { ...authenticator.options, epoch: undefined };
-  return code;
+  return authenticator.clone({ ...authenticator.options, epoch: now }).generate(secret);
 }
 
 export function totpUri(secret: string, accountLabel: string): string {

@@ -162,6 +162,16 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   const renderError = (request: FastifyRequest, status: number, message: string) =>
     ErrorPage({ page: pageContext(request, csrfSecret, isDemo), status, message });
 
+  // While shutting down, tell keep-alive clients to hang up after the answer they are waiting for,
+  // so closing does not wait on connections that would otherwise stay open.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+
   app.setErrorHandler(async (err, request, reply) => {
     const mapped = mapError(err);
     if (mapped.status >= 500) {

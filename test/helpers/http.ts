@@ -1,0 +1,50 @@
+import type { LightMyRequestResponse } from 'fastify';
+import type { Opened } from '../../src/app.ts';
+import { findUserIdByEmail, totpSecretOf } from '../../src/identity/service.ts';
+import { currentTotp } from '../../src/identity/totp.ts';
+import type { App } from '../../src/web/server.ts';
+
+/** The cookies a response sets, as name → value. */
+export function setCookies(response: LightMyRequestResponse): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of response.cookies) out[c.name] = c.value;
+  return out;
+}
+
+export interface ApiSession {
+  cookie: string;
+  csrf: string;
+}
+
+/** Signs in through the JSON API (with the TOTP step for staff) and returns the session. */
+export async function apiSignIn(
+  app: App,
+  opened: Opened,
+  email: string,
+  password: string,
+): Promise<ApiSession> {
+  const first = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/signin',
+    payload: { email, password },
+  });
+  if (first.statusCode !== 200) throw new Error(`sign-in failed: ${first.statusCode} ${first.body}`);
+  let token = setCookies(first).gapura_session ?? '';
+  let body = first.json<{ stage: string; csrfToken: string }>();
+  if (body.stage === 'second_factor') {
+    const userId = await findUserIdByEmail(opened.ctx, email);
+    const secret = userId ? await totpSecretOf(opened.ctx, userId) : undefined;
+    if (!secret) throw new Error(`no TOTP secret for ${email}`);
+    const second = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/second-factor',
+      cookies: { gapura_session: token },
+      payload: { code: currentTotp(secret) },
+    });
+    if (second.statusCode !== 200)
+      throw new Error(`second factor failed: ${second.statusCode} ${second.body}`);
+    token = setCookies(second).gapura_session ?? '';
+    body = second.json();
+  }
+  return { cookie: token, csrf: body.csrfToken };
+}
