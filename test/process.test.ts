@@ -17,7 +17,7 @@ describe('configuration errors stop the process before it listens', () => {
     expect(result.status).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(expected.length);
-    expected.forEach((re, i) => expect(lines[i]).toMatch(re));
+    for (const [i, re] of expected.entries()) expect(lines[i]).toMatch(re);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).not.toContain('listening');
   };
