@@ -160,22 +160,23 @@ describe.each(ENGINES)('HTTP server', (engine) => {
       payload: { email: verifier.email, password: verifier.password },
     });
     expect(first.json().stage).toBe('second_factor');
-    const half = setCookies(first).gapura_session ?? '';
-    expect((await app.inject({ url: '/api/v1/me', cookies: { gapura_session: half } })).statusCode).toBe(401);
+    const half = setCookies(first).gapura_pending ?? '';
+    expect(setCookies(first).gapura_session).toBeUndefined();
+    expect((await app.inject({ url: '/api/v1/me', cookies: { gapura_pending: half } })).statusCode).toBe(401);
     const userId = await findUserIdByEmail(opened.ctx, verifier.email);
     const code = currentTotp((await totpSecretOf(opened.ctx, userId ?? '')) ?? '');
     const wrongCode = code === '000000' ? '111111' : '000000';
     const bad = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/second-factor',
-      cookies: { gapura_session: half },
+      cookies: { gapura_pending: half },
       payload: { code: wrongCode },
     });
     expect(bad.statusCode).toBe(401);
     const good = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/second-factor',
-      cookies: { gapura_session: half },
+      cookies: { gapura_pending: half },
       payload: { code },
     });
     expect(good.statusCode).toBe(200);
@@ -192,7 +193,7 @@ describe.each(ENGINES)('HTTP server', (engine) => {
     const replay = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/second-factor',
-      cookies: { gapura_session: setCookies(again).gapura_session ?? '' },
+      cookies: { gapura_pending: setCookies(again).gapura_pending ?? '' },
       payload: { code },
     });
     expect(replay.statusCode).toBe(401);

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import { DomainError } from '../web/domain-error.ts';
 import { errorMessage, mapError } from '../web/errors.ts';
 import {
   csrfTokenFor,
+  PENDING_COOKIE,
   pageContext,
   SESSION_COOKIE,
   safeNext,
@@ -17,6 +19,7 @@ import { PUBLIC, SIGNED_IN } from './policy.ts';
 import {
   completeSecondFactor,
   displayName,
+  type SignInResult as SignInOutcome,
   sessionIdOf,
   signIn,
   signOut,
@@ -61,7 +64,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
     },
     async (request, reply) => {
       const result = await signIn(ctx, request.body.email, request.body.password, request.ip);
-      reply.setCookie(SESSION_COOKIE, result.token, cookie);
+      setSignInCookie(reply, result);
       return { stage: result.stage, csrfToken: csrfTokenForSession(result.token) };
     },
   );
@@ -78,9 +81,10 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const pending = request.cookies[SESSION_COOKIE];
+      const pending = request.cookies[PENDING_COOKIE];
       if (!pending) throw new DomainError('auth.invalid_second_factor');
       const token = await completeSecondFactor(ctx, pending, request.body.code, request.ip);
+      reply.clearCookie(PENDING_COOKIE, { path: '/' });
       reply.setCookie(SESSION_COOKIE, token, cookie);
       return { stage: 'active' as const, csrfToken: csrfTokenForSession(token) };
     },
@@ -155,7 +159,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       const page = pageContext(request, csrfSecret, isDemo);
       try {
         const result = await signIn(ctx, request.body.email, request.body.password, request.ip);
-        reply.setCookie(SESSION_COOKIE, result.token, cookie);
+        setSignInCookie(reply, result);
         return reply.redirect(result.stage === 'active' ? '/account' : '/signin/code', 303);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
@@ -171,7 +175,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
   );
 
   app.get('/signin/code', { config: { policy: PUBLIC }, schema: { hide: true } }, async (request, reply) => {
-    if (!request.cookies[SESSION_COOKIE]) return reply.redirect('/signin');
+    if (!request.cookies[PENDING_COOKIE]) return reply.redirect('/signin');
     return sendHtml(reply, <SecondFactorPage page={pageContext(request, csrfSecret, isDemo)} />);
   });
 
@@ -185,10 +189,11 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const pending = request.cookies[SESSION_COOKIE];
+      const pending = request.cookies[PENDING_COOKIE];
       try {
         if (!pending) throw new DomainError('auth.invalid_second_factor');
         const token = await completeSecondFactor(ctx, pending, request.body.code, request.ip);
+        reply.clearCookie(PENDING_COOKIE, { path: '/' });
         reply.setCookie(SESSION_COOKIE, token, cookie);
         return reply.redirect('/account', 303);
       } catch (err) {
@@ -241,6 +246,12 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       return reply.redirect('/', 303);
     },
   );
+
+  /** An active session goes in the session cookie; a half-finished staff sign-in in its own short-lived one. */
+  function setSignInCookie(reply: FastifyReply, result: SignInOutcome): void {
+    if (result.stage === 'active') reply.setCookie(SESSION_COOKIE, result.token, cookie);
+    else reply.setCookie(PENDING_COOKIE, result.token, { ...cookie, maxAge: 300 });
+  }
 
   /** The CSRF token for a session that was just created (the request itself still has none). */
   function csrfTokenForSession(token: string): string {

@@ -19,6 +19,8 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'gapura_session';
 export const ANON_COOKIE = 'gapura_anon';
+/** Holds a half-finished staff sign-in (password accepted, TOTP code pending) for five minutes. */
+export const PENDING_COOKIE = 'gapura_pending';
 export const LANG_COOKIE = 'gapura_lang';
 
 export interface CookieSettings {

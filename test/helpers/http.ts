@@ -29,7 +29,7 @@ export async function apiSignIn(
     payload: { email, password },
   });
   if (first.statusCode !== 200) throw new Error(`sign-in failed: ${first.statusCode} ${first.body}`);
-  let token = setCookies(first).gapura_session ?? '';
+  let token = setCookies(first).gapura_session ?? setCookies(first).gapura_pending ?? '';
   let body = first.json<{ stage: string; csrfToken: string }>();
   if (body.stage === 'second_factor') {
     const userId = await findUserIdByEmail(opened.ctx, email);
@@ -38,7 +38,7 @@ export async function apiSignIn(
     const second = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/second-factor',
-      cookies: { gapura_session: token },
+      cookies: { gapura_pending: token },
       payload: { code: currentTotp(secret) },
     });
     if (second.statusCode !== 200)
