@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type BenchOptions, type BenchRow, ROOT, type Scenario } from './lib.ts';
+import { serverScenario } from './scenarios/server.ts';
+
+/** Every scenario, in the order they run. */
+const SCENARIOS: Scenario[] = [serverScenario];
+
+function parseArgs(argv: string[]): {
+  quick: boolean;
+  only: string | undefined;
+  profile: string | undefined;
+} {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return { quick: argv.includes('--quick'), only: value('--only'), profile: value('--profile') };
+}
+
+function format(value: number | undefined): string {
+  if (value === undefined) return '';
+  return Number.isInteger(value)
+    ? value.toLocaleString('en-US')
+    : value.toFixed(Math.abs(value) < 10 ? 3 : 1);
+}
+
+function markdown(rows: BenchRow[], meta: Record<string, string>): string {
+  const lines = [
+    '# Benchmark results',
+    '',
+    ...Object.entries(meta).map(([k, v]) => `- ${k}: ${v}`),
+    '',
+    '| Scenario | Engine | Figure | Value | Baseline | Ratio | Target | Result | Note |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.engine} | ${r.figure} | ${format(r.value)} ${r.unit} | ${format(r.baseline)} | ${format(r.ratio)} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'pass' : '**FAIL**'} | ${r.note ?? ''} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const args = parseArgs(process.argv.slice(2));
+if (args.profile) {
+  // Re-run one scenario with the server under --cpu-prof; the profile lands in bench/results.
+  process.env.GAPURA_BENCH_PROFILE = path.join(ROOT, 'bench/results');
+}
+const databaseUrl = process.env.DATABASE_URL || undefined;
+const options: BenchOptions = {
+  quick: args.quick,
+  databaseUrl,
+  engines: databaseUrl ? ['sqlite', 'postgres'] : ['sqlite'],
+};
+const selected = SCENARIOS.filter(
+  (s) => (args.only ?? args.profile) === undefined || s.name === (args.only ?? args.profile),
+);
+const rows: BenchRow[] = [];
+for (const scenario of selected) {
+  process.stderr.write(`bench: ${scenario.name}…\n`);
+  rows.push(...(await scenario.run(options)));
+}
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+const meta = {
+  date: new Date().toISOString(),
+  commit,
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  mode: args.quick ? 'quick' : 'full',
+};
+mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(
+  path.join(ROOT, 'bench/results/latest.json'),
+  `${JSON.stringify({ ...meta, rows }, null, 2)}\n`,
+);
+writeFileSync(path.join(ROOT, 'bench/results/latest.md'), markdown(rows, meta));
+process.stdout.write(markdown(rows, meta));
+const failing = rows.filter((r) => r.pass === false).length;
+process.stdout.write(`\n${rows.length} figures, ${failing} below target.\n`);
