@@ -84,7 +84,7 @@ export interface Running {
 export async function startServer(opened: Opened): Promise<Running> {
   const { ctx, handle } = opened;
   const app = await buildServer(ctx);
-  const worker = new OutboxWorker(ctx, outboxHandlers, { intervalMs: ctx.config.workerIntervalMs });
+  const worker = new OutboxWorker(ctx, outboxHandlers(ctx), { intervalMs: ctx.config.workerIntervalMs });
   await app.listen({ host: ctx.config.host, port: ctx.config.port });
   worker.start();
   const address = app.server.address();

@@ -328,6 +328,26 @@ describe.each(ENGINES)('HTTP server', (engine) => {
     expect(last.json().error.code).toBe('auth.too_many_attempts');
   });
 
+  it(onEngine(engine, 'shows the demo mailbox to the platform admin only'), async () => {
+    const admin = await apiSignIn(
+      app,
+      opened,
+      account('platform_admin').email,
+      account('platform_admin').password,
+    );
+    const page = await app.inject({ url: '/admin/mailbox', cookies: { gapura_session: admin.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Kotak surat demo');
+    const verifier = account('verifier', 'dinsos');
+    const other = await apiSignIn(app, opened, verifier.email, verifier.password);
+    expect(
+      (await app.inject({ url: '/admin/mailbox', cookies: { gapura_session: other.cookie } })).statusCode,
+    ).toBe(403);
+    const anonymous = await app.inject({ url: '/admin/mailbox' });
+    expect(anonymous.statusCode).toBe(302);
+    expect(anonymous.headers.location).toBe('/signin?next=%2Fadmin%2Fmailbox');
+  });
+
   it(onEngine(engine, 'refuses to register a route that declares no access policy'), async () => {
     const extra = await buildServer(opened.ctx);
     expect(() => extra.get('/api/v1/unguarded', async () => ({}))).toThrow(/declares no access policy/);

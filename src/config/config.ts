@@ -17,9 +17,23 @@ export interface Config {
   logLevel: LogLevel;
   /** SMTP server for e-mail delivery; without it demo mode delivers to the demo mailbox. */
   smtpUrl: string | undefined;
+  /** Sender address of e-mail. */
+  mailFrom: string;
+  /** SMS/WhatsApp gateway: messages are POSTed to this URL; without it demo mode uses the demo mailbox. */
+  smsGateway: SmsGatewayConfig | undefined;
   /** How often background workers look for work, in milliseconds. */
   workerIntervalMs: number;
 }
+
+export interface SmsGatewayConfig {
+  url: string;
+  /** Sent as the Authorization header, e.g. "Bearer …". */
+  authorization: string | undefined;
+  /** JSON body with {to} and {text} placeholders (filled JSON-escaped). */
+  bodyTemplate: string;
+}
+
+export const DEFAULT_SMS_BODY = '{"to":"{to}","text":"{text}"}';
 
 /** One problem with one variable, shown to the operator as one line. */
 export interface ConfigProblem {
@@ -152,6 +166,26 @@ export function loadConfig(
   if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
     problems.push({ variable: 'SMTP_URL', message: 'must start with smtp:// or smtps://' });
   }
+  const mailFrom = env.MAIL_FROM && env.MAIL_FROM !== '' ? env.MAIL_FROM : 'Gapura <no-reply@gapura.invalid>';
+  let smsGateway: SmsGatewayConfig | undefined;
+  if (env.SMS_GATEWAY_URL && env.SMS_GATEWAY_URL !== '') {
+    const bodyTemplate =
+      env.SMS_GATEWAY_BODY && env.SMS_GATEWAY_BODY !== '' ? env.SMS_GATEWAY_BODY : DEFAULT_SMS_BODY;
+    if (!/^https?:\/\//.test(env.SMS_GATEWAY_URL)) {
+      problems.push({ variable: 'SMS_GATEWAY_URL', message: 'must be an http:// or https:// URL' });
+    }
+    if (!bodyTemplate.includes('{to}') || !bodyTemplate.includes('{text}')) {
+      problems.push({
+        variable: 'SMS_GATEWAY_BODY',
+        message: 'must contain the {to} and {text} placeholders',
+      });
+    }
+    smsGateway = {
+      url: env.SMS_GATEWAY_URL,
+      authorization: env.SMS_GATEWAY_AUTHORIZATION || undefined,
+      bodyTemplate,
+    };
+  }
   const intervalRaw = env.GAPURA_WORKER_INTERVAL_MS ?? '500';
   const workerIntervalMs = Number(intervalRaw);
   if (!Number.isInteger(workerIntervalMs) || workerIntervalMs < 10 || workerIntervalMs > 60_000) {
@@ -181,6 +215,8 @@ export function loadConfig(
     masterKeyFile,
     logLevel,
     smtpUrl,
+    mailFrom,
+    smsGateway,
     workerIntervalMs,
   };
 }

@@ -86,4 +86,27 @@ export interface Database {
     sequenced_at: string | null;
   };
   audit_salts: { leaf_id: string; salt: Buffer };
+  notifications: {
+    id: string;
+    user_id: string | null;
+    channel: 'in_app' | 'email' | 'sms';
+    template: string;
+    lang: 'id' | 'en';
+    recipient_enc: string | null;
+    subject_enc: string;
+    body_enc: string;
+    status: 'pending' | 'sent';
+    created_at: string;
+    sent_at: string | null;
+    read_at: string | null;
+  };
+  demo_mailbox: {
+    id: string;
+    notification_id: string;
+    channel: 'email' | 'sms';
+    recipient_enc: string;
+    subject_enc: string;
+    body_enc: string;
+    created_at: string;
+  };
 }

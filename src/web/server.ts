@@ -13,6 +13,7 @@ import type { AppContext } from '../context.ts';
 import { decide } from '../identity/policy.ts';
 import { identityRoutes } from '../identity/routes.tsx';
 import { principalFromToken } from '../identity/service.ts';
+import { notificationRoutes } from '../notifications/routes.tsx';
 import { DomainError } from './domain-error.ts';
 import { errorMessage, isApiRequest, mapError, sendJsonError } from './errors.ts';
 import {
@@ -203,6 +204,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(siteRoutes, deps);
   await app.register(agencyRoutes, deps);
   await app.register(identityRoutes, deps);
+  await app.register(notificationRoutes, deps);
   return app;
 }
 

@@ -4,9 +4,9 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { createLogger, openContext } from '../../src/app.ts';
 import { type DemoAccount, seedDemo } from '../../src/demo/seed.ts';
 import { findUserIdByEmail, totpSecretOf } from '../../src/identity/service.ts';
-import { currentTotp } from '../../src/identity/totp.ts';
 import { type FreshDatabase, freshDatabase, testConfig } from './engines.ts';
 import { ROOT, type ServerProcess, startServerProcess } from './process.ts';
+import { unusedTotp } from './totp.ts';
 
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-output', 'screenshots');
 
@@ -31,8 +31,8 @@ export interface BrowserFixture {
   server: ServerProcess;
   url: string;
   accounts: DemoAccount[];
-  /** The current TOTP code of a demo staff account. */
-  totp(email: string): string;
+  /** A TOTP code of a demo staff account that the server has not seen yet. */
+  totp(email: string): Promise<string>;
   account(role: DemoAccount['role'], agencySlug?: string): DemoAccount;
   close(): Promise<void>;
 }
@@ -61,7 +61,7 @@ export async function startBrowserFixture(): Promise<BrowserFixture> {
     totp(email) {
       const secret = secrets.get(email);
       if (!secret) throw new Error(`${email} has no TOTP secret`);
-      return currentTotp(secret);
+      return unusedTotp(secret);
     },
     account(role, agencySlug) {
       const found = accounts.find(
@@ -86,7 +86,7 @@ export async function signInAs(page: Page, fixture: BrowserFixture, account: Dem
   const submit = page.getByRole('button', { name: /^(Masuk|Sign in)$/ });
   if (account.role !== 'citizen') {
     await Promise.all([page.waitForURL(/\/signin\/code$/), submit.click()]);
-    await page.getByLabel(/Kode 6 angka|6-digit code/).fill(fixture.totp(account.email));
+    await page.getByLabel(/Kode 6 angka|6-digit code/).fill(await fixture.totp(account.email));
     await Promise.all([
       page.waitForURL(/\/account$/),
       page.getByRole('button', { name: /Lanjutkan|Continue/ }).click(),

@@ -1,8 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
 import type { Opened } from '../../src/app.ts';
 import { findUserIdByEmail, totpSecretOf } from '../../src/identity/service.ts';
-import { currentTotp } from '../../src/identity/totp.ts';
 import type { App } from '../../src/web/server.ts';
+import { unusedTotp } from './totp.ts';
 
 /** The cookies a response sets, as name → value. */
 export function setCookies(response: LightMyRequestResponse): Record<string, string> {
@@ -39,7 +39,7 @@ export async function apiSignIn(
       method: 'POST',
       url: '/api/v1/auth/second-factor',
       cookies: { gapura_pending: token },
-      payload: { code: currentTotp(secret) },
+      payload: { code: await unusedTotp(secret) },
     });
     if (second.statusCode !== 200)
       throw new Error(`second factor failed: ${second.statusCode} ${second.body}`);
