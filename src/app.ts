@@ -41,11 +41,11 @@ export async function openContext(config: Config, logger: Logger = createLogger(
     await migrate(handle.db, handle.engine);
     const keyring = new Keyring(handle.db, master);
     const ctx: AppContext = { config, db: handle.db, engine: handle.engine, keyring, logger };
+    if (config.mode === 'production') await refuseDemoLeftovers(ctx);
     const agencyIds = (await handle.db.selectFrom('agencies').select('id').limit(10_000).execute()).map(
       (a) => a.id,
     );
     await keyring.prepare([PLATFORM_SCOPE, ...agencyIds]);
-    if (config.mode === 'production') await refuseDemoLeftovers(ctx);
     return { ctx, handle };
   } catch (err) {
     await handle.close();

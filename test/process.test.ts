@@ -85,7 +85,20 @@ describe('configuration errors stop the process before it listens', () => {
       GAPURA_MASTER_KEY_FILE: keyFile,
     });
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/production mode refused|key error/);
+    expect(result.stderr).toContain('gapura: production mode refused: the database holds demo accounts');
+    expect(result.stderr).toContain(
+      'gapura: production mode refused: the database holds data keys made in demo mode',
+    );
+  });
+
+  it('a master key that does not belong to the database', () => {
+    const keyFile = path.join(fresh.dataDir, 'other.key');
+    expect(runCli(['keys', 'init'], { ...fresh.env, GAPURA_MASTER_KEY_FILE: keyFile }).status).toBe(0);
+    const result = runCli(['migrate'], { ...fresh.env, GAPURA_MASTER_KEY_FILE: keyFile });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      /^gapura: key error: the master key cannot unwrap data key .*GAPURA_MASTER_KEY_FILE/,
+    );
   });
 });
 

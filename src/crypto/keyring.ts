@@ -92,7 +92,15 @@ export class Keyring {
   }
 
   private unwrap(id: string, wrapped: Buffer): LoadedKey {
-    const loaded = { id, key: open(this.master.key, wrapped, `data-key:${id}`) };
+    let key: Buffer;
+    try {
+      key = open(this.master.key, wrapped, `data-key:${id}`);
+    } catch {
+      throw new KeyError(
+        `the master key cannot unwrap data key ${id}: is GAPURA_MASTER_KEY_FILE the key this database was made with?`,
+      );
+    }
+    const loaded = { id, key };
     this.byId.set(id, loaded);
     return loaded;
   }
