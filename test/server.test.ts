@@ -140,12 +140,12 @@ describe.each(ENGINES)('HTTP server', (engine) => {
     const wrong = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/signin',
-      payload: { email: account('citizen').email, password: 'not-the-password' },
+      payload: { contact: account('citizen').email, password: 'not-the-password' },
     });
     const unknown = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/signin',
-      payload: { email: 'nobody@sukamaju.example', password: 'not-the-password' },
+      payload: { contact: 'nobody@sukamaju.example', password: 'not-the-password' },
     });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
@@ -157,7 +157,7 @@ describe.each(ENGINES)('HTTP server', (engine) => {
     const first = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/signin',
-      payload: { email: verifier.email, password: verifier.password },
+      payload: { contact: verifier.email, password: verifier.password },
     });
     expect(first.json().stage).toBe('second_factor');
     const half = setCookies(first).gapura_pending ?? '';
@@ -188,7 +188,7 @@ describe.each(ENGINES)('HTTP server', (engine) => {
     const again = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/signin',
-      payload: { email: verifier.email, password: verifier.password },
+      payload: { contact: verifier.email, password: verifier.password },
     });
     const replay = await app.inject({
       method: 'POST',
@@ -267,14 +267,14 @@ describe.each(ENGINES)('HTTP server', (engine) => {
         method: 'POST',
         url: '/signin',
         cookies: { gapura_anon: anon },
-        payload: { email: citizen.email, password: citizen.password, _csrf: 'forged' },
+        payload: { contact: citizen.email, password: citizen.password, _csrf: 'forged' },
       });
       expect(missing.statusCode).toBe(403);
       const wrong = await app.inject({
         method: 'POST',
         url: '/signin',
         cookies: { gapura_anon: anon },
-        payload: { email: citizen.email, password: 'wrong-password', _csrf: token },
+        payload: { contact: citizen.email, password: 'wrong-password', _csrf: token },
       });
       expect(wrong.statusCode).toBe(401);
       expect(wrong.body).toContain('g-error-summary');
@@ -283,7 +283,7 @@ describe.each(ENGINES)('HTTP server', (engine) => {
         method: 'POST',
         url: '/signin',
         cookies: { gapura_anon: anon },
-        payload: { email: citizen.email, password: citizen.password, _csrf: token },
+        payload: { contact: citizen.email, password: citizen.password, _csrf: token },
       });
       expect(ok.statusCode).toBe(303);
       expect(ok.headers.location).toBe('/account');
@@ -314,13 +314,13 @@ describe.each(ENGINES)('HTTP server', (engine) => {
     let last = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/signin',
-      payload: { email, password: 'wrong' },
+      payload: { contact: email, password: 'wrong' },
     });
     for (let i = 0; i < 10; i++) {
       last = await app.inject({
         method: 'POST',
         url: '/api/v1/auth/signin',
-        payload: { email, password: 'wrong' },
+        payload: { contact: email, password: 'wrong' },
       });
     }
     expect(last.statusCode).toBe(429);

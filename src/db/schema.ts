@@ -43,7 +43,12 @@ export interface Database {
     password_hash: string;
     totp_secret_enc: string | null;
     totp_last_step: number | null;
-    status: 'active' | 'suspended';
+    phone_bidx: string | null;
+    phone_enc: string | null;
+    nik_bidx: string | null;
+    nik_enc: string | null;
+    /** Citizens start unverified until they enter the code sent to their e-mail or phone. */
+    status: 'unverified' | 'active' | 'suspended';
     is_demo: number;
     created_at: string;
   };
@@ -86,6 +91,15 @@ export interface Database {
     sequenced_at: string | null;
   };
   audit_salts: { leaf_id: string; salt: Buffer };
+  verification_codes: {
+    id: string;
+    user_id: string;
+    purpose: 'verify' | 'recover';
+    code_hash: string;
+    expires_at: string;
+    created_at: string;
+    used_at: string | null;
+  };
   notifications: {
     id: string;
     user_id: string | null;

@@ -12,6 +12,7 @@ import {
   sendHtml,
   sessionCookieOptions,
 } from '../web/http.ts';
+import { t } from '../web/i18n/index.ts';
 import { AccountPage } from '../web/pages/account.tsx';
 import { SecondFactorPage, SignInPage } from '../web/pages/signin.tsx';
 import type { RouteDeps } from '../web/server.ts';
@@ -27,7 +28,11 @@ import {
 } from './service.ts';
 
 const Credentials = Type.Object({
-  email: Type.String({ minLength: 3, maxLength: 254 }),
+  contact: Type.String({
+    minLength: 3,
+    maxLength: 254,
+    description: 'E-mail address or Indonesian mobile number',
+  }),
   password: Type.String({ minLength: 1, maxLength: 200 }),
 });
 const SignInResult = Type.Object({
@@ -63,7 +68,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const result = await signIn(ctx, request.body.email, request.body.password, request.ip);
+      const result = await signIn(ctx, request.body.contact, request.body.password, request.ip);
       setSignInCookie(reply, result);
       return { stage: result.stage, csrfToken: csrfTokenForSession(result.token) };
     },
@@ -133,12 +138,16 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       config: { policy: PUBLIC },
       schema: {
         hide: true,
-        querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) }),
+        querystring: Type.Object({
+          next: Type.Optional(Type.String({ maxLength: 500 })),
+          reset: Type.Optional(Type.Literal('1')),
+        }),
       },
     },
     async (request, reply) => {
       if (request.principal) return reply.redirect(safeNext(request.query.next, '/account'));
-      return sendHtml(reply, <SignInPage page={pageContext(request, csrfSecret, isDemo)} />);
+      const notice = request.query.reset ? t(request.lang, 'recover.done') : undefined;
+      return sendHtml(reply, <SignInPage page={pageContext(request, csrfSecret, isDemo)} notice={notice} />);
     },
   );
 
@@ -149,7 +158,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       schema: {
         hide: true,
         body: Type.Object({
-          email: Type.String({ maxLength: 254 }),
+          contact: Type.String({ maxLength: 254 }),
           password: Type.String({ maxLength: 200 }),
           _csrf: Type.String(),
         }),
@@ -158,7 +167,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
     async (request, reply) => {
       const page = pageContext(request, csrfSecret, isDemo);
       try {
-        const result = await signIn(ctx, request.body.email, request.body.password, request.ip);
+        const result = await signIn(ctx, request.body.contact, request.body.password, request.ip);
         setSignInCookie(reply, result);
         return reply.redirect(result.stage === 'active' ? '/account' : '/signin/code', 303);
       } catch (err) {
@@ -167,7 +176,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
         if (mapped.retryAfterSeconds !== undefined)
           reply.header('retry-after', String(mapped.retryAfterSeconds));
         const html = (
-          <SignInPage page={page} email={request.body.email} error={errorMessage(request.lang, mapped)} />
+          <SignInPage page={page} contact={request.body.contact} error={errorMessage(request.lang, mapped)} />
         );
         return sendHtml(reply, html, mapped.status);
       }

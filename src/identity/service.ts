@@ -2,7 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendAuditLeaf } from '../audit/log.ts';
 import type { AppContext } from '../context.ts';
 import { PLATFORM_SCOPE } from '../crypto/keyring.ts';
+import type { Db } from '../db/database.ts';
 import { newId, nowIso } from '../db/ids.ts';
+import { DomainError } from '../web/domain-error.ts';
+import type { Contact } from './contact.ts';
+import { parseContact } from './contact.ts';
 import { InvalidCredentials, InvalidSecondFactor, TooManyAttempts } from './errors.ts';
 import { checkPassword, hashPassword } from './passwords.ts';
 import { hitRateLimit, type RateLimitRule } from './rate-limit.ts';
@@ -24,17 +28,36 @@ export function normaliseEmail(email: string): string {
 }
 
 function emailIndex(ctx: AppContext, email: string): string {
-  return ctx.keyring.blindIndex(PLATFORM_SCOPE, 'email', normaliseEmail(email));
+  return contactIndex(ctx, { kind: 'email', value: email });
 }
 
 export interface NewUser {
   kind: 'citizen' | 'staff';
-  email: string;
+  /** At least one of e-mail and phone: the sign-in identifier. */
+  email?: string;
+  phone?: string;
+  /** A validated, normalised NIK. */
+  nik?: string;
   name: string;
   password: string;
+  /** Citizens who register themselves start unverified. */
+  status?: 'unverified' | 'active';
   grants?: { role: StaffRole; agencyId: string | null; unitId?: string | null }[];
   isDemo?: boolean;
   grantedBy?: string | null;
+}
+
+/** Blind index of a contact: e-mail (lower-cased) or a normalised +62 mobile number. */
+export function contactIndex(ctx: AppContext, contact: Contact): string {
+  return ctx.keyring.blindIndex(
+    PLATFORM_SCOPE,
+    contact.kind,
+    contact.kind === 'email' ? normaliseEmail(contact.value) : contact.value,
+  );
+}
+
+export function nikIndex(ctx: AppContext, nik: string): string {
+  return ctx.keyring.blindIndex(PLATFORM_SCOPE, 'nik', nik);
 }
 
 /**
@@ -44,22 +67,28 @@ export interface NewUser {
 export async function createUser(
   ctx: AppContext,
   input: NewUser,
+  trxIn?: Db,
 ): Promise<{ id: string; totpSecret?: string }> {
   const id = newId();
   const totpSecret = input.kind === 'staff' ? newTotpSecret() : undefined;
   const passwordHash = await hashPassword(input.password);
   const now = nowIso();
-  await ctx.db.transaction().execute(async (trx) => {
+  const enc = (value: string, column: string) => ctx.keyring.encrypt(PLATFORM_SCOPE, value, column);
+  const write = async (trx: Db) => {
     await store.insertUser(trx, {
       id,
       kind: input.kind,
-      email_bidx: emailIndex(ctx, input.email),
-      email_enc: ctx.keyring.encrypt(PLATFORM_SCOPE, normaliseEmail(input.email), 'users.email'),
-      name_enc: ctx.keyring.encrypt(PLATFORM_SCOPE, input.name, 'users.name'),
+      email_bidx: input.email ? emailIndex(ctx, input.email) : null,
+      email_enc: input.email ? enc(normaliseEmail(input.email), 'users.email') : null,
+      phone_bidx: input.phone ? contactIndex(ctx, { kind: 'phone', value: input.phone }) : null,
+      phone_enc: input.phone ? enc(input.phone, 'users.phone') : null,
+      nik_bidx: input.nik ? nikIndex(ctx, input.nik) : null,
+      nik_enc: input.nik ? enc(input.nik, 'users.nik') : null,
+      name_enc: enc(input.name, 'users.name'),
       password_hash: passwordHash,
-      totp_secret_enc: totpSecret ? ctx.keyring.encrypt(PLATFORM_SCOPE, totpSecret, 'users.totp') : null,
+      totp_secret_enc: totpSecret ? enc(totpSecret, 'users.totp') : null,
       totp_last_step: null,
-      status: 'active',
+      status: input.status ?? 'active',
       is_demo: input.isDemo ? 1 : 0,
       created_at: now,
     });
@@ -85,8 +114,16 @@ export async function createUser(
         facts: { role: grant.role, grant: grantId },
       });
     }
-  });
+  };
+  if (trxIn) await write(trxIn);
+  else await ctx.db.transaction().execute(write);
   return totpSecret ? { id, totpSecret } : { id };
+}
+
+export function findUserByContact(ctx: AppContext, contact: Contact) {
+  return contact.kind === 'email'
+    ? store.findUserByEmailIndex(ctx.db, contactIndex(ctx, contact))
+    : store.findUserByPhoneIndex(ctx.db, contactIndex(ctx, contact));
 }
 
 export async function findUserIdByEmail(ctx: AppContext, email: string): Promise<string | undefined> {
@@ -109,7 +146,7 @@ export interface SignInResult {
   stage: 'second_factor' | 'active';
 }
 
-async function openSession(
+export async function openSession(
   ctx: AppContext,
   userId: string,
   stage: 'second_factor' | 'active',
@@ -134,20 +171,24 @@ async function openSession(
  */
 export async function signIn(
   ctx: AppContext,
-  email: string,
+  identifier: string,
   password: string,
   ip: string,
 ): Promise<SignInResult> {
+  const contact = parseContact(identifier);
+  const index = contact ? contactIndex(ctx, contact) : `unparsed:${identifier.slice(0, 100)}`;
   const byIp = await hitRateLimit(ctx.db, `signin:ip:${ip}`, SIGN_IN_PER_IP);
-  const byAccount = await hitRateLimit(ctx.db, `signin:acct:${emailIndex(ctx, email)}`, SIGN_IN_PER_ACCOUNT);
+  const byAccount = await hitRateLimit(ctx.db, `signin:acct:${index}`, SIGN_IN_PER_ACCOUNT);
   if (!byIp.allowed || !byAccount.allowed) {
     throw new TooManyAttempts(
       Math.max(byIp.allowed ? 0 : byIp.retryAfterSeconds, byAccount.retryAfterSeconds),
     );
   }
-  const user = await store.findUserByEmailIndex(ctx.db, emailIndex(ctx, email));
+  const user = contact ? await findUserByContact(ctx, contact) : undefined;
   const passwordOk = await checkPassword(user?.password_hash, password);
-  if (!user || !passwordOk || user.status !== 'active') throw new InvalidCredentials();
+  if (!user || !passwordOk || user.status === 'suspended') throw new InvalidCredentials();
+  // Only someone who knows the password learns that the account still awaits its code.
+  if (user.status === 'unverified') throw new DomainError('auth.unverified');
   const stage = user.kind === 'staff' ? 'second_factor' : 'active';
   return { token: await openSession(ctx, user.id, stage), stage };
 }

@@ -8,6 +8,53 @@ export function findUserByEmailIndex(db: Db, emailBidx: string): Promise<UserRow
   return db.selectFrom('users').selectAll().where('email_bidx', '=', emailBidx).executeTakeFirst();
 }
 
+export function findUserByPhoneIndex(db: Db, phoneBidx: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('phone_bidx', '=', phoneBidx).executeTakeFirst();
+}
+
+export function findUserByNikIndex(db: Db, nikBidx: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('nik_bidx', '=', nikBidx).executeTakeFirst();
+}
+
+export async function insertVerificationCode(db: Db, row: Database['verification_codes']): Promise<void> {
+  await db.insertInto('verification_codes').values(row).execute();
+}
+
+/** The newest unused code of a purpose; older ones stop counting once a new one is sent. */
+export function findLatestCode(db: Db, userId: string, purpose: 'verify' | 'recover') {
+  return db
+    .selectFrom('verification_codes')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Marks a code used; false when it was used already (a concurrent or replayed attempt). */
+export async function useCode(db: Db, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('verification_codes')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function setUserStatus(
+  db: Db,
+  id: string,
+  status: 'active' | 'unverified' | 'suspended',
+): Promise<void> {
+  await db.updateTable('users').set({ status }).where('id', '=', id).execute();
+}
+
+export async function setPasswordHash(db: Db, id: string, hash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: hash }).where('id', '=', id).execute();
+}
+
 export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }

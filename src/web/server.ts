@@ -11,6 +11,7 @@ import Fastify, { type FastifyRequest } from 'fastify';
 import { agencyRoutes } from '../agencies/routes.ts';
 import type { AppContext } from '../context.ts';
 import { decide } from '../identity/policy.ts';
+import { registrationRoutes } from '../identity/registration-routes.tsx';
 import { identityRoutes } from '../identity/routes.tsx';
 import { principalFromToken } from '../identity/service.ts';
 import { notificationRoutes } from '../notifications/routes.tsx';
@@ -204,6 +205,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(siteRoutes, deps);
   await app.register(agencyRoutes, deps);
   await app.register(identityRoutes, deps);
+  await app.register(registrationRoutes, deps);
   await app.register(notificationRoutes, deps);
   return app;
 }

@@ -82,11 +82,13 @@ describe('in a real browser', () => {
     const context = await browser.newContext({ locale: 'id-ID' });
     const page = await context.newPage();
     await page.goto(`${fixture.url}/signin`);
-    await page.getByLabel('Alamat email').fill('budi.santoso@warga.sukamaju.example');
+    await page.getByLabel('Email atau nomor HP').fill('budi.santoso@warga.sukamaju.example');
     await page.getByLabel('Kata sandi').fill('wrong-password');
     await Promise.all([page.waitForURL(/\/signin$/), page.getByRole('button', { name: 'Masuk' }).click()]);
     expect(await page.locator('.g-error-summary').textContent()).toContain('Email atau kata sandi salah.');
-    expect(await page.getByLabel('Alamat email').inputValue()).toBe('budi.santoso@warga.sukamaju.example');
+    expect(await page.getByLabel('Email atau nomor HP').inputValue()).toBe(
+      'budi.santoso@warga.sukamaju.example',
+    );
     await expectNoAxeViolations(page);
     await screenshots(page, 'signin-error');
     await context.close();

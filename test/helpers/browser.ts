@@ -81,7 +81,7 @@ export async function startBrowserFixture(): Promise<BrowserFixture> {
 /** Signs in through the real sign-in pages, with the TOTP step for staff; ends on the account page. */
 export async function signInAs(page: Page, fixture: BrowserFixture, account: DemoAccount): Promise<void> {
   await page.goto(`${fixture.url}/signin`);
-  await page.getByLabel(/Alamat email|Email address/).fill(account.email);
+  await page.getByLabel(/Email atau nomor HP|Email or mobile number/).fill(account.email);
   await page.getByLabel(/Kata sandi|Password/).fill(account.password);
   const submit = page.getByRole('button', { name: /^(Masuk|Sign in)$/ });
   if (account.role !== 'citizen') {

@@ -26,7 +26,7 @@ export async function apiSignIn(
   const first = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/signin',
-    payload: { email, password },
+    payload: { contact: email, password },
   });
   if (first.statusCode !== 200) throw new Error(`sign-in failed: ${first.statusCode} ${first.body}`);
   let token = setCookies(first).gapura_session ?? setCookies(first).gapura_pending ?? '';

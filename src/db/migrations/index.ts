@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Engine } from '../database.ts';
 import { m001Foundation } from './001-foundation.ts';
 import { m003Notifications } from './003-notifications.ts';
+import { m004CitizenAccounts } from './004-citizen-accounts.ts';
 
 /** A forward-only schema change. `up` runs inside a transaction together with its record. */
 export interface Migration {
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** Every migration, in the order they apply. Append only; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m001Foundation, m003Notifications];
+export const migrations: readonly Migration[] = [m001Foundation, m003Notifications, m004CitizenAccounts];
