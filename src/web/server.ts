@@ -64,10 +64,14 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   const isDemo = ctx.config.mode === 'demo';
   const cookieSettings = { secure: ctx.config.publicUrl.startsWith('https://') };
 
+  const routeList: RouteInfo[] = [];
+  ROUTES.set(app, routeList);
   app.addHook('onRoute', (route) => {
-    if (route.config?.policy === undefined && !route.url.startsWith('/static') && route.method !== 'HEAD') {
+    if (route.method === 'HEAD') return;
+    if (route.config?.policy === undefined && !route.url.startsWith('/static')) {
       throw new Error(`route ${route.method} ${route.url} declares no access policy`);
     }
+    for (const method of [route.method].flat()) routeList.push({ method, url: route.url });
   });
 
   await app.register(fastifyCookie);
@@ -141,8 +145,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     }
   });
 
-  // The route's policy first (no handler runs without it), then CSRF for cookie-authenticated changes.
-  app.addHook('preHandler', async (request) => {
+  // The route's policy first — before input validation, so callers who may not use a route learn
+  // nothing from it — then CSRF for cookie-authenticated changes (the body is parsed by now).
+  app.addHook('preValidation', async (request) => {
     const policy = request.routeOptions.config.policy;
     if (policy) {
       const decision = decide(policy, request.principal);
@@ -208,6 +213,18 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(registrationRoutes, deps);
   await app.register(notificationRoutes, deps);
   return app;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<object, RouteInfo[]>();
+
+/** Every route the server registered (except the automatic HEAD routes), for the access-matrix test. */
+export function routesOf(app: App): readonly RouteInfo[] {
+  return ROUTES.get(app) ?? [];
 }
 
 /** What route modules receive. */

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Opened } from '../../src/app.ts';
+import { type DemoAccount, seedDemo } from '../../src/demo/seed.ts';
+import type { StaffRole } from '../../src/identity/roles.ts';
+import { findUserIdByEmail, openSession, sessionIdOf } from '../../src/identity/service.ts';
+import { csrfTokenFor } from '../../src/web/http.ts';
+import { type App, buildServer, routesOf } from '../../src/web/server.ts';
+import { ENGINES, type FreshDatabase, freshDatabase, onEngine, openTestContext } from '../helpers/engines.ts';
+
+/** Who may reach a route, written independently of the code's own policies. */
+type Access = 'anyone' | 'signed_in' | readonly StaffRole[];
+
+/**
+ * Every route of the running server and who may reach it. A route missing here fails the test,
+ * so nobody adds an endpoint without deciding who may call it. `url` fills path parameters.
+ */
+const EXPECTED: Record<string, { access: Access; url?: string }> = {
+  'GET /healthz': { access: 'anyone' },
+  'GET /readyz': { access: 'anyone' },
+  'GET /api/openapi.json': { access: 'anyone' },
+  'GET /lang/:lang': { access: 'anyone', url: '/lang/en' },
+  'GET /': { access: 'anyone' },
+  'GET /static/*': { access: 'anyone', url: '/static/gapura.css' },
+  'HEAD /static/*': { access: 'anyone', url: '/static/gapura.css' },
+  'GET /api/v1/agencies': { access: 'anyone' },
+  'POST /api/v1/agencies': { access: ['platform_admin'] },
+  'POST /api/v1/auth/signin': { access: 'anyone' },
+  'POST /api/v1/auth/second-factor': { access: 'anyone' },
+  'POST /api/v1/auth/signout': { access: 'signed_in' },
+  'GET /api/v1/me': { access: 'signed_in' },
+  'GET /signin': { access: 'anyone' },
+  'POST /signin': { access: 'anyone' },
+  'GET /signin/code': { access: 'anyone' },
+  'POST /signin/code': { access: 'anyone' },
+  'GET /account': { access: 'signed_in' },
+  'POST /signout': { access: 'signed_in' },
+  'GET /admin/mailbox': { access: ['platform_admin'] },
+  'POST /api/v1/auth/register': { access: 'anyone' },
+  'POST /api/v1/auth/verify': { access: 'anyone' },
+  'POST /api/v1/auth/recover': { access: 'anyone' },
+  'POST /api/v1/auth/recover/confirm': { access: 'anyone' },
+  'GET /register': { access: 'anyone' },
+  'POST /register': { access: 'anyone' },
+  'GET /register/verify': { access: 'anyone' },
+  'POST /register/verify': { access: 'anyone' },
+  'GET /recover': { access: 'anyone' },
+  'POST /recover': { access: 'anyone' },
+  'GET /recover/confirm': { access: 'anyone' },
+  'POST /recover/confirm': { access: 'anyone' },
+};
+
+interface Caller {
+  name: string;
+  role: DemoAccount['role'] | 'anonymous';
+  userId?: string;
+}
+
+function isAllowed(access: Access, caller: Caller): boolean {
+  if (access === 'anyone') return true;
+  if (caller.role === 'anonymous') return false;
+  if (access === 'signed_in') return true;
+  return caller.role !== 'citizen' && access.includes(caller.role);
+}
+
+describe.each(ENGINES)('route × role matrix', (engine) => {
+  let fresh: FreshDatabase;
+  let opened: Opened;
+  let app: App;
+  const callers: Caller[] = [{ name: 'anonymous', role: 'anonymous' }];
+
+  beforeAll(async () => {
+    fresh = await freshDatabase(engine);
+    opened = await openTestContext(fresh);
+    const accounts = await seedDemo(opened.ctx);
+    app = await buildServer(opened.ctx);
+    const add = async (name: string, account: DemoAccount) => {
+      callers.push({ name, role: account.role, userId: await findUserIdByEmail(opened.ctx, account.email) });
+    };
+    const citizens = accounts.filter((a) => a.role === 'citizen');
+    await add('citizen', citizens[0]!);
+    await add('other citizen', citizens[1]!);
+    for (const a of accounts.filter((x) => x.role !== 'citizen')) {
+      if (a.agencySlug === 'disdukcapil' || a.agencySlug === null)
+        await add(`${a.role} (${a.agencySlug ?? 'platform'})`, a);
+      if (a.agencySlug === 'dinsos') await add(`${a.role} of another agency (dinsos)`, a);
+    }
+  });
+  afterAll(async () => {
+    await app.close();
+    await opened.handle.close();
+    await fresh.cleanup();
+  });
+
+  it(
+    onEngine(
+      engine,
+      'every route of the running server has an expected access entry, and every entry a route',
+    ),
+    async () => {
+      const seen = new Set<string>();
+      for (const [key] of Object.entries(EXPECTED)) {
+        const [method, url] = key.split(' ') as [string, string];
+        expect(
+          routesOf(app).some((r) => r.method === method && r.url === url),
+          `${key} is in the table but not served`,
+        ).toBe(true);
+        seen.add(key);
+      }
+      const missing = routesOf(app)
+        .map((r) => `${r.method} ${r.url}`)
+        .filter((k) => !seen.has(k));
+      expect(missing, 'routes without an entry in the access table').toEqual([]);
+    },
+  );
+
+  it(onEngine(engine, 'allows and denies every route × role exactly as the table says'), async () => {
+    const failures: string[] = [];
+    const csrfSecret = opened.ctx.keyring.derivedSecret('csrf');
+    let checked = 0;
+    for (const [key, entry] of Object.entries(EXPECTED)) {
+      const [method, path] = key.split(' ') as [string, string];
+      for (const caller of callers) {
+        // A full sign-in (password and TOTP) is tested elsewhere; here each request gets a session of
+        // its own, so routes that end sessions cannot disturb the others.
+        const token = caller.userId ? await openSession(opened.ctx, caller.userId, 'active') : undefined;
+        const auth = token
+          ? {
+              cookies: { gapura_session: token },
+              headers: { 'x-csrf-token': csrfTokenFor(csrfSecret, sessionIdOf(token)) },
+            }
+          : {};
+        const response = await app.inject({
+          method: method as 'GET',
+          url: entry.url ?? path,
+          ...auth,
+          ...(method === 'POST' && path.startsWith('/api/') ? { payload: {} } : {}),
+          remoteAddress: `10.20.${checked % 250}.1`,
+        });
+        checked++;
+        const allowed = isAllowed(entry.access, caller);
+        const denied =
+          response.statusCode === 403 && /auth\.forbidden|tidak berhak/.test(response.body)
+            ? true
+            : response.statusCode === 401 && /auth\.not_authenticated|Silakan masuk terlebih dahulu/.test(response.body)
+              ? true
+              : response.statusCode === 302 && String(response.headers.location).startsWith('/signin?next=');
+        if (allowed === denied)
+          failures.push(
+            `${key} as ${caller.name}: ${allowed ? 'denied' : 'allowed'} (${response.statusCode})`,
+          );
+        if (response.statusCode >= 500) failures.push(`${key} as ${caller.name}: ${response.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBe(Object.keys(EXPECTED).length * callers.length);
+  });
+});
