@@ -9,6 +9,7 @@ const STATUS: Record<string, number> = {
   'request.too_large': 413,
   'request.unsupported_type': 415,
   'request.fields': 400,
+  'request.url_too_long': 414,
   'auth.invalid_code': 400,
   'auth.unverified': 403,
   'csrf.invalid': 403,

@@ -39,6 +39,8 @@ export interface ServerOptions {
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Longer URLs are refused: no page or API needs them, and they end up in logs. */
+const MAX_URL_LENGTH = 4096;
 
 /**
  * Builds the HTTP server: security headers, cookies, language, authentication from the session
@@ -122,6 +124,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (request.url.length > MAX_URL_LENGTH) throw new DomainError('request.url_too_long');
     request.lang = chooseLang(request.cookies[LANG_COOKIE], request.headers['accept-language']);
     const token = request.cookies[SESSION_COOKIE];
     if (token) {

@@ -141,7 +141,8 @@ describe.each(ENGINES)('route × role matrix', (engine) => {
         const denied =
           response.statusCode === 403 && /auth\.forbidden|tidak berhak/.test(response.body)
             ? true
-            : response.statusCode === 401 && /auth\.not_authenticated|Silakan masuk terlebih dahulu/.test(response.body)
+            : response.statusCode === 401 &&
+                /auth\.not_authenticated|Silakan masuk terlebih dahulu/.test(response.body)
               ? true
               : response.statusCode === 302 && String(response.headers.location).startsWith('/signin?next=');
         if (allowed === denied)

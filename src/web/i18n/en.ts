@@ -61,6 +61,7 @@ export const en: Record<MessageKey, string> = {
   'errors.auth.not_authenticated': 'Please sign in first.',
   'errors.auth.forbidden': 'You may not open this page.',
   'errors.auth.too_many_attempts': 'Too many attempts. Try again in {retryAfterSeconds} seconds.',
+  'errors.request.url_too_long': 'The page address is too long.',
   'errors.request.fields': 'Some answers need correcting.',
   'errors.auth.invalid_code': 'Wrong or expired code. Ask for a new one if needed.',
   'errors.auth.unverified': 'Your account is not active yet. Enter the code we sent you.',

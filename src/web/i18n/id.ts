@@ -60,6 +60,7 @@ export const id = {
   'errors.auth.not_authenticated': 'Silakan masuk terlebih dahulu.',
   'errors.auth.forbidden': 'Anda tidak berhak membuka halaman ini.',
   'errors.auth.too_many_attempts': 'Terlalu banyak percobaan. Coba lagi dalam {retryAfterSeconds} detik.',
+  'errors.request.url_too_long': 'Alamat halaman terlalu panjang.',
   'errors.request.fields': 'Ada isian yang perlu diperbaiki.',
   'errors.auth.invalid_code': 'Kode salah atau sudah kedaluwarsa. Minta kode baru bila perlu.',
   'errors.auth.unverified': 'Akun Anda belum diaktifkan. Masukkan kode yang kami kirim.',

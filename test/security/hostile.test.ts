@@ -1,0 +1,351 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Opened } from '../../src/app.ts';
+import { type DemoAccount, seedDemo } from '../../src/demo/seed.ts';
+import type { App } from '../../src/web/server.ts';
+import { buildServer } from '../../src/web/server.ts';
+import { ENGINES, type FreshDatabase, freshDatabase, onEngine, openTestContext } from '../helpers/engines.ts';
+import { apiSignIn } from '../helpers/http.ts';
+
+interface Hostile {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  url: string;
+  headers?: Record<string, string>;
+  payload?: string | object;
+  cookies?: Record<string, string>;
+}
+
+const INJECTIONS = [
+  "' OR '1'='1",
+  "'; DROP TABLE users; --",
+  '" OR 1=1 --',
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  '../../../../etc/passwd',
+  '${7*7}{{7*7}}',
+  '\u0000\u202e',
+  "admin'--",
+  '%27%20OR%201%3D1%3B--',
+];
+
+function deepJson(depth: number): string {
+  return `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+}
+
+/** Every field of every JSON route gets each injection while the request stays invalid in another way. */
+function injectionRequests(): Hostile[] {
+  const forms: [string, Record<string, string>][] = [
+    ['/api/v1/auth/signin', { contact: 'x', password: 'wrong-password' }],
+    ['/api/v1/auth/second-factor', { code: '123456' }],
+    ['/api/v1/auth/register', { contact: 'not-a-contact', name: 'N', password: 'short' }],
+    ['/api/v1/auth/verify', { contact: 'nobody@sukamaju.example', code: '000000' }],
+    [
+      '/api/v1/auth/recover/confirm',
+      { contact: 'nobody@sukamaju.example', code: '000000', password: 'short' },
+    ],
+  ];
+  const out: Hostile[] = [];
+  for (const [url, base] of forms) {
+    for (const field of Object.keys(base)) {
+      for (const injection of INJECTIONS) {
+        out.push({
+          name: `${url} ${field}=${JSON.stringify(injection)}`,
+          method: 'POST',
+          url,
+          payload: { ...base, [field]: injection },
+        });
+      }
+    }
+  }
+  const pageForms: [string, Record<string, string>][] = [
+    ['/signin', { contact: 'x', password: 'wrong-password' }],
+    ['/register', { contact: 'warga@sukamaju.example', name: 'Warga', password: 'long-enough-password' }],
+    ['/register/verify', { contact: 'warga@sukamaju.example', code: '000000' }],
+    ['/recover', { contact: 'warga@sukamaju.example' }],
+  ];
+  for (const [url, base] of pageForms) {
+    for (const field of Object.keys(base)) {
+      for (const injection of INJECTIONS) {
+        // A forged CSRF token: the form must be refused before anything is done with the fields.
+        const body = new URLSearchParams({ ...base, [field]: injection, _csrf: 'forged-token' }).toString();
+        out.push({
+          name: `${url} (form) ${field}=${JSON.stringify(injection)}`,
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: body,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function malformedRequests(session: { cookie: string; csrf: string }): Hostile[] {
+  const json = { 'content-type': 'application/json' };
+  return [
+    {
+      name: 'oversized JSON body',
+      method: 'POST',
+      url: '/api/v1/auth/signin',
+      headers: json,
+      payload: JSON.stringify({ contact: 'a'.repeat(3_000_000), password: 'x' }),
+    },
+    {
+      name: 'oversized form body',
+      method: 'POST',
+      url: '/signin',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `contact=${'a'.repeat(3_000_000)}`,
+    },
+    {
+      name: 'deeply nested JSON',
+      method: 'POST',
+      url: '/api/v1/auth/signin',
+      headers: json,
+      payload: deepJson(5000),
+    },
+    {
+      name: 'truncated JSON',
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: json,
+      payload: '{"contact": "a@b.c", "name": ',
+    },
+    {
+      name: 'JSON array instead of object',
+      method: 'POST',
+      url: '/api/v1/auth/signin',
+      headers: json,
+      payload: '[1,2,3]',
+    },
+    { name: 'JSON null', method: 'POST', url: '/api/v1/auth/signin', headers: json, payload: 'null' },
+    {
+      name: 'wrong types',
+      method: 'POST',
+      url: '/api/v1/auth/signin',
+      headers: json,
+      payload: JSON.stringify({ contact: 42, password: ['x'] }),
+    },
+    {
+      name: 'prototype pollution',
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: json,
+      payload: '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}},"contact":"bad"}',
+    },
+    {
+      name: 'text/plain to the API',
+      method: 'POST',
+      url: '/api/v1/auth/signin',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'contact=a&password=b',
+    },
+    {
+      name: 'form-encoded to the API',
+      method: 'POST',
+      url: '/api/v1/auth/signin',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'contact=a&password=b',
+    },
+    {
+      name: 'XML to the API',
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a>1</a>',
+    },
+    {
+      name: 'multipart without boundary',
+      method: 'POST',
+      url: '/api/v1/auth/signin',
+      headers: { 'content-type': 'multipart/form-data' },
+      payload: 'x',
+    },
+    {
+      name: 'charset trickery',
+      method: 'POST',
+      url: '/api/v1/auth/signin',
+      headers: { 'content-type': 'application/json; charset=utf-7' },
+      payload: '{"contact":"a","password":"b"}',
+    },
+    { name: 'path traversal in static', method: 'GET', url: '/static/../../package.json' },
+    { name: 'encoded path traversal in static', method: 'GET', url: '/static/%2e%2e/%2e%2e/package.json' },
+    { name: 'double-encoded traversal', method: 'GET', url: '/static/%252e%252e/%252e%252e/etc/passwd' },
+    { name: 'null byte in path', method: 'GET', url: '/static/gapura.css%00.js' },
+    { name: 'very long URL', method: 'GET', url: `/api/v1/agencies?${'x='.repeat(20_000)}` },
+    { name: 'unknown API route', method: 'GET', url: '/api/v1/../../etc/passwd' },
+    { name: 'unknown method on a route', method: 'DELETE', url: '/api/v1/agencies' },
+    { name: 'PUT on a GET route', method: 'PUT', url: '/api/v1/me', headers: json, payload: '{}' },
+    { name: 'bad language', method: 'GET', url: '/lang/xx?next=/' },
+    {
+      name: 'open redirect through the language switch',
+      method: 'GET',
+      url: '/lang/en?next=//evil.example/',
+    },
+    {
+      name: 'forged session cookie',
+      method: 'GET',
+      url: '/api/v1/me',
+      cookies: { gapura_session: 'forged-token-value' },
+    },
+    {
+      name: 'expired-looking session cookie',
+      method: 'GET',
+      url: '/api/v1/me',
+      cookies: { gapura_session: 'A'.repeat(43) },
+    },
+    { name: 'huge cookie', method: 'GET', url: '/api/v1/me', cookies: { gapura_session: 'A'.repeat(8000) } },
+    {
+      name: 'forged pending cookie for the second factor',
+      method: 'POST',
+      url: '/api/v1/auth/second-factor',
+      cookies: { gapura_pending: 'forged' },
+      headers: json,
+      payload: '{"code":"123456"}',
+    },
+    {
+      name: 'CSRF: API write with a session but no token',
+      method: 'POST',
+      url: '/api/v1/agencies',
+      cookies: { gapura_session: session.cookie },
+      headers: json,
+      payload: JSON.stringify({
+        slug: 'x',
+        code: 'XX',
+        nameId: 'xxx',
+        nameEn: 'xxx',
+        timezone: 'Asia/Jakarta',
+        units: [],
+      }),
+    },
+    {
+      name: 'CSRF: API write with a wrong token',
+      method: 'POST',
+      url: '/api/v1/auth/signout',
+      cookies: { gapura_session: session.cookie },
+      headers: { 'x-csrf-token': 'wrong' },
+    },
+    {
+      name: 'CSRF: form without its token',
+      method: 'POST',
+      url: '/signout',
+      cookies: { gapura_session: session.cookie },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'everything=1',
+    },
+    {
+      name: "CSRF: form with another session's token",
+      method: 'POST',
+      url: '/signout',
+      cookies: { gapura_session: session.cookie },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '_csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    },
+    {
+      name: 'CSRF: registration form without a token',
+      method: 'POST',
+      url: '/register',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'contact=warga%40sukamaju.example&name=Warga&password=long-enough-password',
+    },
+    {
+      name: 'negative content length',
+      method: 'POST',
+      url: '/api/v1/auth/signin',
+      headers: { ...json, 'content-length': '-1' },
+      payload: '{}',
+    },
+  ];
+}
+
+/** A fingerprint of every table that holds accounts, agencies or personal data. */
+async function fingerprint(opened: Opened): Promise<string> {
+  const { db } = opened.ctx;
+  const parts = await Promise.all([
+    db.selectFrom('users').selectAll().orderBy('id').execute(),
+    db.selectFrom('agencies').selectAll().orderBy('id').execute(),
+    db.selectFrom('units').selectAll().orderBy('id').execute(),
+    db.selectFrom('role_grants').selectAll().orderBy('id').execute(),
+    db.selectFrom('notifications').selectAll().orderBy('id').execute(),
+    db.selectFrom('verification_codes').selectAll().orderBy('id').execute(),
+    db.selectFrom('data_keys').selectAll().orderBy('id').execute(),
+  ]);
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+describe.each(ENGINES)('hostile requests against the server', (engine) => {
+  let fresh: FreshDatabase;
+  let opened: Opened;
+  let app: App;
+  let accounts: DemoAccount[];
+  beforeAll(async () => {
+    fresh = await freshDatabase(engine);
+    opened = await openTestContext(fresh);
+    accounts = await seedDemo(opened.ctx);
+    app = await buildServer(opened.ctx);
+  });
+  afterAll(async () => {
+    await app.close();
+    await opened.handle.close();
+    await fresh.cleanup();
+  });
+
+  it(
+    onEngine(
+      engine,
+      'answers every one with a 4xx (JSON shape on the API), never a 5xx, and changes nothing',
+    ),
+    async () => {
+      const admin = accounts.find((a) => a.role === 'platform_admin')!;
+      const session = await apiSignIn(app, opened, admin.email, admin.password);
+      const requests = [...injectionRequests(), ...malformedRequests(session)];
+      expect(requests.length).toBeGreaterThanOrEqual(200);
+      const before = await fingerprint(opened);
+      const problems: string[] = [];
+      let n = 0;
+      for (const r of requests) {
+        const response = await app.inject({
+          method: r.method,
+          url: r.url,
+          ...(r.headers ? { headers: r.headers } : {}),
+          ...(r.payload !== undefined ? { payload: r.payload } : {}),
+          ...(r.cookies ? { cookies: r.cookies } : {}),
+          remoteAddress: `10.77.${Math.floor(n / 250)}.${n++ % 250}`,
+        });
+        const isRedirectHome = response.statusCode === 302 && response.headers.location === '/';
+        if ((response.statusCode < 400 || response.statusCode >= 500) && !isRedirectHome) {
+          problems.push(`${r.name}: ${response.statusCode}`);
+        }
+        const isApi = new URL(r.url, 'http://gapura.test').pathname.startsWith('/api/');
+        if (isApi && response.statusCode >= 400) {
+          let body: { error?: { code?: unknown; message?: unknown; details?: unknown } } = {};
+          try {
+            body = response.json();
+          } catch {
+            // not JSON: reported just below
+          }
+          if (
+            typeof body.error?.code !== 'string' ||
+            typeof body.error.message !== 'string' ||
+            typeof body.error.details !== 'object'
+          ) {
+            problems.push(`${r.name}: not the JSON error shape: ${response.body.slice(0, 100)}`);
+          }
+        }
+        if (/at .*\.ts:\d+|SELECT |INSERT |sqlite|postgres/i.test(response.body))
+          problems.push(`${r.name}: leaks internals`);
+        if (response.body.includes('<script>alert(1)</script>') || response.body.includes('<img src=x')) {
+          problems.push(`${r.name}: reflects markup unescaped`);
+        }
+      }
+      expect(problems).toEqual([]);
+      expect(await fingerprint(opened)).toBe(before);
+      // The session used for the CSRF attempts is still valid: none of them signed it out.
+      expect(
+        (await app.inject({ url: '/api/v1/me', cookies: { gapura_session: session.cookie } })).statusCode,
+      ).toBe(200);
+    },
+  );
+});
