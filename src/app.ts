@@ -13,9 +13,14 @@ export function createLogger(config: Config): Logger {
     level: config.logLevel,
     base: { service: 'gapura' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: {
-      paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
-      remove: true,
+    // Request lines carry the method, the path without its query string (queries can hold
+    // contacts or tracking numbers) and the request id; never headers, cookies or bodies.
+    serializers: {
+      req: (req: { id?: unknown; method?: unknown; url?: unknown }) => ({
+        id: req.id,
+        method: req.method,
+        path: typeof req.url === 'string' ? req.url.split('?')[0] : undefined,
+      }),
     },
   });
 }
