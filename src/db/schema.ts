@@ -100,6 +100,17 @@ export interface Database {
     created_at: string;
     used_at: string | null;
   };
+  holidays: {
+    id: string;
+    date: string;
+    kind: 'national' | 'cuti_bersama' | 'regional';
+    name_id: string;
+    name_en: string;
+    /** Set for a regional holiday of one agency's region; null for the whole country. */
+    agency_id: string | null;
+    created_by: string | null;
+    created_at: string;
+  };
   notifications: {
     id: string;
     user_id: string | null;

@@ -20,6 +20,8 @@ const STATUS: Record<string, number> = {
   'auth.forbidden': 403,
   'auth.too_many_attempts': 429,
   'agency.exists': 409,
+  'holiday.regional_needs_agency': 400,
+  'holiday.invalid_date': 400,
   'service.unavailable': 503,
   internal: 500,
 };

@@ -3,6 +3,7 @@ import type { Engine } from '../database.ts';
 import { m001Foundation } from './001-foundation.ts';
 import { m003Notifications } from './003-notifications.ts';
 import { m004CitizenAccounts } from './004-citizen-accounts.ts';
+import { m005Holidays } from './005-holidays.ts';
 
 /** A forward-only schema change. `up` runs inside a transaction together with its record. */
 export interface Migration {
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** Every migration, in the order they apply. Append only; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m001Foundation, m003Notifications, m004CitizenAccounts];
+export const migrations: readonly Migration[] = [m001Foundation, m003Notifications, m004CitizenAccounts, m005Holidays];

@@ -90,6 +90,9 @@ export const en: Record<MessageKey, string> = {
   'recover.new_password': 'New password (at least 10 characters)',
   'recover.confirm_submit': 'Save password',
   'recover.done': 'Your password was changed. Please sign in.',
+  'errors.holiday.regional_needs_agency':
+    'A regional holiday names its agency, and only a regional holiday may name one.',
+  'errors.holiday.invalid_date': 'That date does not exist.',
   'errors.agency.exists': 'An agency with that address already exists.',
   'errors.service.unavailable': 'The service is unavailable right now. Try again shortly.',
   'errors.internal': 'Something went wrong on our side. Nothing you entered is lost; try again.',

@@ -88,6 +88,9 @@ export const id = {
   'recover.new_password': 'Kata sandi baru (minimal 10 karakter)',
   'recover.confirm_submit': 'Simpan kata sandi',
   'recover.done': 'Kata sandi sudah diganti. Silakan masuk.',
+  'errors.holiday.regional_needs_agency':
+    'Hari libur daerah harus menyebut instansinya, dan hanya hari libur daerah yang boleh menyebut instansi.',
+  'errors.holiday.invalid_date': 'Tanggal itu tidak ada di kalender.',
   'errors.agency.exists': 'Instansi dengan alamat itu sudah ada.',
   'errors.service.unavailable': 'Layanan sedang tidak tersedia. Coba lagi sebentar lagi.',
   'errors.internal': 'Terjadi kesalahan di sistem kami. Data Anda tidak hilang; coba lagi.',
