@@ -171,7 +171,7 @@ describe.each(ENGINES)('the server process', (engine) => {
     expect(ready.status).toBe(200);
 
     const body = JSON.stringify({
-      email: 'budi.santoso@warga.sukamaju.example',
+      contact: 'budi.santoso@warga.sukamaju.example',
       password: 'wrong-password-1',
     });
     const socket = net.connect(server.port, '127.0.0.1');
