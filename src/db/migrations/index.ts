@@ -13,4 +13,9 @@ export interface Migration {
 }
 
 /** Every migration, in the order they apply. Append only; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m001Foundation, m003Notifications, m004CitizenAccounts, m005Holidays];
+export const migrations: readonly Migration[] = [
+  m001Foundation,
+  m003Notifications,
+  m004CitizenAccounts,
+  m005Holidays,
+];
