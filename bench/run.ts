@@ -3,10 +3,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BenchOptions, type BenchRow, ROOT, type Scenario } from './lib.ts';
+import { auditScenario } from './scenarios/audit.ts';
 import { serverScenario } from './scenarios/server.ts';
+import { validationScenario } from './scenarios/validation.ts';
 
 /** Every scenario, in the order they run. */
-const SCENARIOS: Scenario[] = [serverScenario];
+const SCENARIOS: Scenario[] = [validationScenario, auditScenario, serverScenario];
 
 function parseArgs(argv: string[]): {
   quick: boolean;

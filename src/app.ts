@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { AuditSequencer } from './audit/sequencer.ts';
 import type { Config } from './config/config.ts';
 import type { AppContext } from './context.ts';
 import { Keyring, loadOrCreateMasterKey, PLATFORM_SCOPE } from './crypto/keyring.ts';
@@ -90,8 +91,10 @@ export async function startServer(opened: Opened): Promise<Running> {
   const { ctx, handle } = opened;
   const app = await buildServer(ctx);
   const worker = new OutboxWorker(ctx, outboxHandlers(ctx), { intervalMs: ctx.config.workerIntervalMs });
+  const sequencer = new AuditSequencer(ctx, { intervalMs: ctx.config.workerIntervalMs });
   await app.listen({ host: ctx.config.host, port: ctx.config.port });
   worker.start();
+  sequencer.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.config.port;
   let stopping: Promise<void> | undefined;
@@ -103,6 +106,7 @@ export async function startServer(opened: Opened): Promise<Running> {
       stopping ??= (async () => {
         await app.close();
         await worker.stop();
+        await sequencer.stop();
         await handle.close();
       })();
       return stopping;

@@ -10,6 +10,7 @@ import { MIN_PASSWORD_LENGTH } from '../identity/passwords.ts';
 import { isStaffRole } from '../identity/roles.ts';
 import { createUser, findUserIdByEmail, totpSecretOf } from '../identity/service.ts';
 import { currentTotp, totpUri } from '../identity/totp.ts';
+import { registerAuditCommands } from './audit.ts';
 import { registerServiceCommands } from './services.ts';
 
 /** Exit codes: 0 ok, 1 the command failed, 2 the configuration or invocation is wrong. */
@@ -219,5 +220,6 @@ keys
   );
 
 registerServiceCommands(program);
+registerAuditCommands(program, { run, config: () => config() });
 
 await program.parseAsync(process.argv);

@@ -23,6 +23,8 @@ export interface Config {
   smsGateway: SmsGatewayConfig | undefined;
   /** How often background workers look for work, in milliseconds. */
   workerIntervalMs: number;
+  /** A new signed tree head once this many leaves or seconds have passed since the last, whichever first. */
+  auditHeads: { everyLeaves: number; everySeconds: number };
 }
 
 export interface SmsGatewayConfig {
@@ -62,6 +64,23 @@ function parsePort(raw: string | undefined, problems: ConfigProblem[]): number {
     return 3000;
   }
   return port;
+}
+
+function parseWhole(
+  env: NodeJS.ProcessEnv,
+  variable: string,
+  range: { fallback: number; min: number; max: number },
+  problems: ConfigProblem[],
+): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return range.fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (Number.isSafeInteger(value) && value >= range.min && value <= range.max) return value;
+  problems.push({
+    variable,
+    message: `must be a whole number from ${range.min} to ${range.max}, got "${raw}"`,
+  });
+  return range.fallback;
 }
 
 function parseDatabaseUrl(raw: string | undefined, problems: ConfigProblem[]): string | undefined {
@@ -194,6 +213,20 @@ export function loadConfig(
       message: `must be a whole number of milliseconds from 10 to 60000, got "${intervalRaw}"`,
     });
   }
+  const auditHeads = {
+    everyLeaves: parseWhole(
+      env,
+      'GAPURA_AUDIT_HEAD_EVERY_LEAVES',
+      { fallback: 1000, min: 1, max: 1_000_000 },
+      problems,
+    ),
+    everySeconds: parseWhole(
+      env,
+      'GAPURA_AUDIT_HEAD_EVERY_SECONDS',
+      { fallback: 60, min: 1, max: 86_400 },
+      problems,
+    ),
+  };
   if (options.checkDirectories !== false && databaseUrl === undefined) checkDataDir(dataDir, problems);
   if (mode === 'production' && !publicUrl.startsWith('https://')) {
     problems.push({ variable: 'PUBLIC_URL', message: 'must be an https:// URL in production mode' });
@@ -218,5 +251,6 @@ export function loadConfig(
     mailFrom,
     smsGateway,
     workerIntervalMs,
+    auditHeads,
   };
 }

@@ -171,6 +171,20 @@ export class Keyring {
     return createHmac('sha256', key).update(`${kind}\0${normalised}`).digest('base64url');
   }
 
+  /** Seals a small secret (e.g. a signing key) directly under the master key; `context` binds it to its row. */
+  sealWithMaster(plaintext: Buffer, context: string): Buffer {
+    return seal(this.master.key, plaintext, context);
+  }
+
+  /** Opens what {@link sealWithMaster} sealed with the same context. */
+  openWithMaster(sealed: Buffer, context: string): Buffer {
+    try {
+      return open(this.master.key, sealed, context);
+    } catch {
+      throw new KeyError(`the master key cannot open ${context}: is GAPURA_MASTER_KEY_FILE the right key?`);
+    }
+  }
+
   /** A secret derived from the master key for one named purpose (e.g. CSRF tokens). */
   derivedSecret(purpose: string): Buffer {
     return createHmac('sha256', this.master.key).update(`derived:${purpose}`).digest();

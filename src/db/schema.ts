@@ -91,6 +91,19 @@ export interface Database {
     sequenced_at: string | null;
   };
   audit_salts: { leaf_id: string; salt: Buffer };
+  audit_nodes: { level: number; idx: number; hash: Buffer };
+  audit_heads: { tree_size: number; root_hash: Buffer; timestamp: string; signature: Buffer; key_id: string };
+  signing_keys: {
+    id: string;
+    purpose: string;
+    /** SubjectPublicKeyInfo DER. */
+    public_key: Buffer;
+    /** PKCS#8 DER sealed with the master key. */
+    private_key_enc: Buffer;
+    created_at: string;
+    not_after: string;
+    retired_at: string | null;
+  };
   verification_codes: {
     id: string;
     user_id: string;

@@ -71,9 +71,19 @@ function levelOf(dotted: string): RegionLevel | undefined {
   return LEVEL_BY_DIGITS.get(dotted.replaceAll('.', '').length);
 }
 
+/** Normalised codes by level and input; bounded, since inputs can come from anyone. */
+const codeCache = new Map<string, string | null>();
+const CODE_CACHE_LIMIT = 50_000;
+
 function codeAt(code: unknown, level: RegionLevel): string | undefined {
+  if (typeof code !== 'string') return undefined;
+  const key = `${level}:${code}`;
+  const cached = codeCache.get(key);
+  if (cached !== undefined) return cached ?? undefined;
   const dotted = normaliseRegionCode(code);
-  return dotted !== undefined && levelOf(dotted) === level ? dotted : undefined;
+  const result = dotted !== undefined && levelOf(dotted) === level ? dotted : undefined;
+  if (codeCache.size < CODE_CACHE_LIMIT) codeCache.set(key, result ?? null);
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { agencyRoutes } from '../agencies/routes.ts';
+import { auditRoutes } from '../audit/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import type { AppContext } from '../context.ts';
 import { decide } from '../identity/policy.ts';
@@ -213,6 +214,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(systemRoutes, deps);
   await app.register(siteRoutes, deps);
   await app.register(agencyRoutes, deps);
+  await app.register(auditRoutes, deps);
   await app.register(calendarRoutes, deps);
   await app.register(identityRoutes, deps);
   await app.register(registrationRoutes, deps);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Engine } from '../database.ts';
 import { m001Foundation } from './001-foundation.ts';
+import { m002Audit } from './002-audit.ts';
 import { m003Notifications } from './003-notifications.ts';
 import { m004CitizenAccounts } from './004-citizen-accounts.ts';
 import { m005Holidays } from './005-holidays.ts';
@@ -15,6 +16,7 @@ export interface Migration {
 /** Every migration, in the order they apply. Append only; never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
   m001Foundation,
+  m002Audit,
   m003Notifications,
   m004CitizenAccounts,
   m005Holidays,

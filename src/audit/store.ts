@@ -1,0 +1,296 @@
+import { sql } from 'kysely';
+import type { Db, Engine } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+import { type NodeKey, nodeId, type StoredNode } from './merkle.ts';
+
+export type HeadRow = Database['audit_heads'];
+export type SigningKeyRow = Database['signing_keys'];
+
+/** A sequenced leaf: its position in the tree and its stored bytes. */
+export interface LeafRow {
+  seq: number;
+  content: Buffer;
+}
+
+/** Advisory lock key of the sequencer (the migration lock is 7201). */
+const SEQUENCER_LOCK = 7202;
+/** Rows per multi-row insert, well below both engines' bound-parameter limits. */
+const INSERT_CHUNK = 500;
+
+/**
+ * Runs `body` in a transaction only one sequencer in the cluster can hold at a time; resolves to
+ * undefined without running it when another node holds it. PostgreSQL: a transaction-scoped
+ * advisory lock (never held across a request). SQLite: `begin immediate`, the database's write lock.
+ */
+export async function withSequencerLock<T>(
+  db: Db,
+  engine: Engine,
+  body: (trx: Db) => Promise<T>,
+): Promise<T | undefined> {
+  if (engine === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{
+        locked: boolean;
+      }>`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}) as locked`.execute(trx);
+      return rows[0]?.locked === true ? body(trx) : undefined;
+    });
+  }
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await body(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (err) {
+      await sql`rollback`.execute(conn);
+      throw err;
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leaves
+// ---------------------------------------------------------------------------------------------
+
+/** Number of sequenced leaves: one past the highest position. */
+export async function sequencedSize(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('audit_leaves')
+    .select((eb) => eb.fn.max('seq').as('top'))
+    .executeTakeFirst();
+  return row?.top === null || row?.top === undefined ? 0 : Number(row.top) + 1;
+}
+
+/** Leaves waiting for a position, oldest first (served by the partial index). */
+export function pendingLeaves(db: Db, limit: number): Promise<{ id: string; content: Buffer }[]> {
+  return db
+    .selectFrom('audit_leaves')
+    .select(['id', 'content'])
+    .where('seq', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Gives each leaf its position in one statement. */
+export async function assignPositions(
+  db: Db,
+  positions: readonly { id: string; seq: number }[],
+  at: string,
+): Promise<void> {
+  const [first, ...rest] = positions;
+  if (first === undefined) return;
+  await db
+    .updateTable('audit_leaves')
+    .set((eb) => {
+      let cases = eb.case('id').when(first.id).then(first.seq);
+      for (const p of rest) cases = cases.when(p.id).then(p.seq);
+      return { seq: eb.cast<number>(cases.end(), 'bigint'), sequenced_at: at };
+    })
+    .where(
+      'id',
+      'in',
+      positions.map((p) => p.id),
+    )
+    .where('seq', 'is', null)
+    .execute();
+}
+
+/** Sequenced leaves from position `from` on, in order, at most `limit` (gaps show as jumps). */
+export async function leavesFrom(db: Db, from: number, limit: number): Promise<LeafRow[]> {
+  const rows = await db
+    .selectFrom('audit_leaves')
+    .select(['seq', 'content'])
+    .where('seq', '>=', from)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.flatMap((r) => (r.seq === null ? [] : [{ seq: Number(r.seq), content: r.content }]));
+}
+
+/** Sequenced leaves in [start, end), at most `limit`. */
+export async function leavesBetween(db: Db, start: number, end: number, limit: number): Promise<LeafRow[]> {
+  const rows = await db
+    .selectFrom('audit_leaves')
+    .select(['seq', 'content'])
+    .where('seq', '>=', start)
+    .where('seq', '<', end)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.flatMap((r) => (r.seq === null ? [] : [{ seq: Number(r.seq), content: r.content }]));
+}
+
+/** Positions and contents of the given leaves (null position while pending). */
+export function leavesById(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ id: string; seq: number | null; content: Buffer }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('audit_leaves')
+    .select(['id', 'seq', 'content'])
+    .where('id', 'in', [...ids])
+    .limit(ids.length)
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nodes
+// ---------------------------------------------------------------------------------------------
+
+function groupByLevel(keys: readonly NodeKey[]): Map<number, number[]> {
+  const byLevel = new Map<number, number[]>();
+  for (const key of keys) byLevel.set(key.level, [...(byLevel.get(key.level) ?? []), key.index]);
+  return byLevel;
+}
+
+/** The stored nodes among `keys`, keyed by {@link nodeId}; absent ones are simply missing. */
+export async function getNodes(db: Db, keys: readonly NodeKey[]): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  if (keys.length === 0) return found;
+  const byLevel = groupByLevel(keys);
+  const rows = await db
+    .selectFrom('audit_nodes')
+    .select(['level', 'idx', 'hash'])
+    .where((eb) =>
+      eb.or(
+        [...byLevel].map(([level, indices]) => eb.and([eb('level', '=', level), eb('idx', 'in', indices)])),
+      ),
+    )
+    .limit(keys.length)
+    .execute();
+  for (const r of rows) found.set(nodeId({ level: r.level, index: Number(r.idx) }), r.hash);
+  return found;
+}
+
+/**
+ * Stored nodes whose last leaf lies in [start, end): exactly those that appending leaves
+ * start..end-1 creates. One range per level.
+ */
+export async function nodesCompletedIn(db: Db, start: number, end: number): Promise<StoredNode[]> {
+  const ranges: { level: number; lo: number; hi: number }[] = [];
+  for (let level = 0, width = 1; width <= end; level++, width *= 2) {
+    const lo = Math.ceil((start + 1) / width) - 1;
+    const hi = Math.floor(end / width) - 1;
+    if (hi >= lo) ranges.push({ level, lo, hi });
+  }
+  if (ranges.length === 0) return [];
+  const rows = await db
+    .selectFrom('audit_nodes')
+    .select(['level', 'idx', 'hash'])
+    .where((eb) =>
+      eb.or(
+        ranges.map((r) => eb.and([eb('level', '=', r.level), eb('idx', '>=', r.lo), eb('idx', '<=', r.hi)])),
+      ),
+    )
+    .limit(2 * (end - start) + ranges.length)
+    .execute();
+  return rows.map((r) => ({ level: r.level, index: Number(r.idx), hash: r.hash }));
+}
+
+export async function insertNodes(db: Db, nodes: readonly StoredNode[]): Promise<void> {
+  for (let i = 0; i < nodes.length; i += INSERT_CHUNK) {
+    const chunk = nodes.slice(i, i + INSERT_CHUNK);
+    await db
+      .insertInto('audit_nodes')
+      .values(chunk.map((n) => ({ level: n.level, idx: n.index, hash: n.hash })))
+      .execute();
+  }
+}
+
+/** Number of stored leaf hashes (level 0): one past the highest. */
+export async function storedLeafHashCount(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('audit_nodes')
+    .select((eb) => eb.fn.max('idx').as('top'))
+    .where('level', '=', 0)
+    .executeTakeFirst();
+  return row?.top === null || row?.top === undefined ? 0 : Number(row.top) + 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed tree heads
+// ---------------------------------------------------------------------------------------------
+
+function toHead(row: HeadRow): HeadRow {
+  return { ...row, tree_size: Number(row.tree_size) };
+}
+
+export async function latestHead(db: Db): Promise<HeadRow | undefined> {
+  const row = await db
+    .selectFrom('audit_heads')
+    .selectAll()
+    .orderBy('tree_size', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toHead(row);
+}
+
+export async function headAt(db: Db, treeSize: number): Promise<HeadRow | undefined> {
+  const row = await db
+    .selectFrom('audit_heads')
+    .selectAll()
+    .where('tree_size', '=', treeSize)
+    .executeTakeFirst();
+  return row && toHead(row);
+}
+
+/** Heads with tree_size >= from, smallest first. */
+export async function headsFrom(db: Db, from: number, limit: number): Promise<HeadRow[]> {
+  const rows = await db
+    .selectFrom('audit_heads')
+    .selectAll()
+    .where('tree_size', '>=', from)
+    .orderBy('tree_size')
+    .limit(limit)
+    .execute();
+  return rows.map(toHead);
+}
+
+export async function insertHead(db: Db, head: HeadRow): Promise<void> {
+  await db.insertInto('audit_heads').values(head).execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing keys
+// ---------------------------------------------------------------------------------------------
+
+/** The newest key of a purpose that is neither retired nor expired at `at`. */
+export function activeSigningKey(db: Db, purpose: string, at: string): Promise<SigningKeyRow | undefined> {
+  return db
+    .selectFrom('signing_keys')
+    .selectAll()
+    .where('purpose', '=', purpose)
+    .where('retired_at', 'is', null)
+    .where('not_after', '>', at)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Every key of a purpose, oldest first (bounded: keys rotate yearly). */
+export function signingKeys(db: Db, purpose: string): Promise<SigningKeyRow[]> {
+  return db
+    .selectFrom('signing_keys')
+    .selectAll()
+    .where('purpose', '=', purpose)
+    .orderBy('created_at')
+    .limit(1000)
+    .execute();
+}
+
+/** Retires every unretired key of a purpose (rotation, or replacing expired ones). */
+export async function retireSigningKeys(db: Db, purpose: string, at: string): Promise<void> {
+  await db
+    .updateTable('signing_keys')
+    .set({ retired_at: at })
+    .where('purpose', '=', purpose)
+    .where('retired_at', 'is', null)
+    .execute();
+}
+
+export async function insertSigningKey(db: Db, row: SigningKeyRow): Promise<void> {
+  await db.insertInto('signing_keys').values(row).execute();
+}
