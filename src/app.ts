@@ -5,6 +5,7 @@ import type { AppContext } from './context.ts';
 import { Keyring, loadOrCreateMasterKey, PLATFORM_SCOPE } from './crypto/keyring.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { startHousekeeping } from './identity/housekeeping.ts';
 import { outboxHandlers } from './outbox/handlers.ts';
 import { OutboxWorker } from './outbox/worker.ts';
 import { type App, buildServer } from './web/server.ts';
@@ -95,6 +96,7 @@ export async function startServer(opened: Opened): Promise<Running> {
   await app.listen({ host: ctx.config.host, port: ctx.config.port });
   worker.start();
   sequencer.start();
+  const stopHousekeeping = startHousekeeping(ctx);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.config.port;
   let stopping: Promise<void> | undefined;
@@ -105,6 +107,7 @@ export async function startServer(opened: Opened): Promise<Running> {
     stop() {
       stopping ??= (async () => {
         await app.close();
+        stopHousekeeping();
         await worker.stop();
         await sequencer.stop();
         await handle.close();

@@ -1,0 +1,38 @@
+import type { AppContext } from '../context.ts';
+import { nowIso } from '../db/ids.ts';
+import { pruneRateLimits } from './rate-limit.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface Pruned {
+  sessions: number;
+  verificationCodes: number;
+}
+
+/**
+ * Removes what has expired: sessions past their absolute end, rate-limit windows and one-time
+ * codes older than a day. Idempotent, so every node may run it.
+ */
+export async function pruneExpired(ctx: AppContext, now = Date.now()): Promise<Pruned> {
+  const sessions = await ctx.db
+    .deleteFrom('sessions')
+    .where('expires_at', '<', nowIso(now))
+    .executeTakeFirst();
+  const codes = await ctx.db
+    .deleteFrom('verification_codes')
+    .where('expires_at', '<', nowIso(now - DAY_MS))
+    .executeTakeFirst();
+  await pruneRateLimits(ctx.db, now - DAY_MS);
+  return { sessions: Number(sessions.numDeletedRows), verificationCodes: Number(codes.numDeletedRows) };
+}
+
+/** Runs pruneExpired every `intervalMs` until stopped; failures are logged and retried next time. */
+export function startHousekeeping(ctx: AppContext, intervalMs = 10 * 60 * 1000): () => void {
+  const timer = setInterval(() => {
+    pruneExpired(ctx).catch((err: unknown) => {
+      ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'housekeeping failed');
+    });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
