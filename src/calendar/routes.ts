@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { findAgencyIdBySlug } from '../agencies/service.ts';
 import { PUBLIC, staff } from '../identity/policy.ts';
 import { DomainError } from '../web/domain-error.ts';
+import { NoContent } from '../web/schemas.ts';
 import type { RouteDeps } from '../web/server.ts';
 import { addHoliday, listHolidays, removeHoliday } from './service.ts';
 
@@ -84,13 +85,14 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       schema: {
         tags: ['calendar'],
         summary: 'Remove a holiday an administrator added (platform admin)',
+        response: { 204: NoContent },
         security: [{ session: [] }],
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
       },
     },
     async (request, reply) => {
       await removeHoliday(ctx, request.params.id, request.principal!.userId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 };

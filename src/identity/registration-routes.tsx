@@ -6,6 +6,7 @@ import { errorMessage, mapError } from '../web/errors.ts';
 import { pageContext, SESSION_COOKIE, sendHtml, sessionCookieOptions } from '../web/http.ts';
 import { t } from '../web/i18n/index.ts';
 import { type FormField, FormPage } from '../web/pages/form-page.tsx';
+import { NoContent } from '../web/schemas.ts';
 import type { RouteDeps } from '../web/server.ts';
 import { PUBLIC } from './policy.ts';
 import { FieldErrors, register, requestRecovery, resetPassword, verifyContact } from './registration.ts';
@@ -56,14 +57,16 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       config: { policy: PUBLIC },
       schema: {
         tags: ['auth'],
-        summary: 'Activate an account with the code sent at registration',
+        summary:
+          'Activate an account with the code sent at registration; signs the citizen in (session cookie)',
+        response: { 204: NoContent },
         body: Type.Object({ contact: Contact, code: Code }),
       },
     },
     async (request, reply) => {
       const userId = await verifyContact(ctx, request.body.contact, request.body.code, request.ip);
       reply.setCookie(SESSION_COOKIE, await openSession(ctx, userId, 'active'), cookie);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -91,12 +94,13 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with a recovery code; signs the account out everywhere',
+        response: { 204: NoContent },
         body: Type.Object({ contact: Contact, code: Code, password: Type.String({ maxLength: 200 }) }),
       },
     },
     async (request, reply) => {
       await resetPassword(ctx, request.body.contact, request.body.code, request.body.password, request.ip);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 

@@ -15,6 +15,7 @@ import {
 import { t } from '../web/i18n/index.ts';
 import { AccountPage } from '../web/pages/account.tsx';
 import { SecondFactorPage, SignInPage } from '../web/pages/signin.tsx';
+import { NoContent } from '../web/schemas.ts';
 import type { RouteDeps } from '../web/server.ts';
 import { PUBLIC, SIGNED_IN } from './policy.ts';
 import {
@@ -99,12 +100,17 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
     '/api/v1/auth/signout',
     {
       config: { policy: SIGNED_IN },
-      schema: { tags: ['auth'], summary: 'End this session', security: [{ session: [] }] },
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        security: [{ session: [] }],
+        response: { 204: NoContent },
+      },
     },
     async (request, reply) => {
       if (request.sessionToken) await signOut(ctx, request.sessionToken);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
