@@ -153,7 +153,8 @@ describe('the gapura CLI', () => {
     );
     expect(created.status).toBe(0);
     expect(created.stdout).toMatch(/^Created agency_admin kepala@dinkes\.example/);
-    expect(created.stdout).toContain('otpauth://totp/');
+    expect(created.stdout).toContain('set up their authenticator app');
+    expect(created.stdout).not.toContain('otpauth://');
   });
 });
 

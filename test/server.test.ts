@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Opened } from '../src/app.ts';
 import { type DemoAccount, seedDemo } from '../src/demo/seed.ts';
-import { findUserIdByEmail, totpSecretOf } from '../src/identity/service.ts';
+import { createUser, findUserIdByEmail, totpSecretOf } from '../src/identity/service.ts';
 import { currentTotp } from '../src/identity/totp.ts';
 import { type App, buildServer } from '../src/web/server.ts';
 import { ENGINES, type FreshDatabase, freshDatabase, onEngine, openTestContext } from './helpers/engines.ts';
 import { apiSignIn, setCookies } from './helpers/http.ts';
+import { unusedTotp } from './helpers/totp.ts';
 
 describe.each(ENGINES)('HTTP server', (engine) => {
   let fresh: FreshDatabase;
@@ -327,6 +328,77 @@ describe.each(ENGINES)('HTTP server', (engine) => {
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
     expect(last.json().error.code).toBe('auth.too_many_attempts');
   });
+
+  it(
+    onEngine(
+      engine,
+      'enrols a new staff member with a QR code at first sign-in, then accepts each recovery code once',
+    ),
+    async () => {
+      const agencyId = (
+        await opened.ctx.db
+          .selectFrom('agencies')
+          .select('id')
+          .where('slug', '=', 'dinsos')
+          .executeTakeFirstOrThrow()
+      ).id;
+      await createUser(opened.ctx, {
+        kind: 'staff',
+        email: `baru.${engine}@dinsos.sukamaju.example`,
+        name: 'Petugas Baru',
+        password: 'kata-sandi-petugas',
+        grants: [{ role: 'verifier', agencyId }],
+      });
+      const signIn = () =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/signin',
+          payload: { contact: `baru.${engine}@dinsos.sukamaju.example`, password: 'kata-sandi-petugas' },
+        });
+      const pending = setCookies(await signIn()).gapura_pending ?? '';
+      const page = await app.inject({ url: '/signin/code', cookies: { gapura_pending: pending } });
+      expect(page.body).toContain('<svg');
+      expect(page.body).toContain('Pasang aplikasi autentikator');
+      const enrolment = (
+        await app.inject({ url: '/api/v1/auth/enrolment', cookies: { gapura_pending: pending } })
+      ).json();
+      expect(enrolment.enrolled).toBe(false);
+      const secret = new URL(enrolment.otpauthUri).searchParams.get('secret') ?? '';
+      const done = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/second-factor',
+        cookies: { gapura_pending: pending },
+        payload: { code: await unusedTotp(secret) },
+      });
+      expect(done.statusCode).toBe(200);
+      const codes: string[] = done.json().recoveryCodes;
+      expect(codes).toHaveLength(8);
+      expect(new Set(codes).size).toBe(8);
+      const stored = await opened.ctx.db.selectFrom('recovery_codes').select('code_hash').execute();
+      expect(JSON.stringify(stored)).not.toContain(codes[0]);
+
+      const again = setCookies(await signIn()).gapura_pending ?? '';
+      expect(
+        (await app.inject({ url: '/api/v1/auth/enrolment', cookies: { gapura_pending: again } })).json(),
+      ).toEqual({ enrolled: true });
+      const byRecovery = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/second-factor',
+        cookies: { gapura_pending: again },
+        payload: { code: codes[3] },
+      });
+      expect(byRecovery.statusCode).toBe(200);
+      expect(byRecovery.json().recoveryCodes).toBeUndefined();
+      const third = setCookies(await signIn()).gapura_pending ?? '';
+      const reused = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/second-factor',
+        cookies: { gapura_pending: third },
+        payload: { code: codes[3] },
+      });
+      expect(reused.statusCode).toBe(401);
+    },
+  );
 
   it(onEngine(engine, 'shows the demo mailbox to the platform admin only'), async () => {
     const admin = await apiSignIn(

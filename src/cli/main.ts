@@ -9,7 +9,7 @@ import { formatDemoAccounts, isSeeded, seedDemo } from '../demo/seed.ts';
 import { MIN_PASSWORD_LENGTH } from '../identity/passwords.ts';
 import { isStaffRole } from '../identity/roles.ts';
 import { createUser, findUserIdByEmail, totpSecretOf } from '../identity/service.ts';
-import { currentTotp, totpUri } from '../identity/totp.ts';
+import { currentTotp } from '../identity/totp.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerServiceCommands } from './services.ts';
 
@@ -160,11 +160,9 @@ admin
           grants: [{ role, agencyId: agencyId ?? null }],
         });
         process.stdout.write(`Created ${role} ${options.email} (${created.id}).\n`);
-        if (created.totpSecret) {
-          process.stdout.write(
-            `Add this to an authenticator app: ${totpUri(created.totpSecret, options.email)}\n`,
-          );
-        }
+        process.stdout.write(
+          `At the first sign-in (${opened.ctx.config.publicUrl}/signin) they set up their authenticator app.\n`,
+        );
       } finally {
         await opened.handle.close();
       }

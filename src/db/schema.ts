@@ -43,6 +43,8 @@ export interface Database {
     password_hash: string;
     totp_secret_enc: string | null;
     totp_last_step: number | null;
+    /** When the staff member proved their authenticator works; until then sign-in shows the QR code. */
+    totp_enrolled_at: string | null;
     phone_bidx: string | null;
     phone_enc: string | null;
     nik_bidx: string | null;
@@ -103,6 +105,13 @@ export interface Database {
     created_at: string;
     not_after: string;
     retired_at: string | null;
+  };
+  recovery_codes: {
+    id: string;
+    user_id: string;
+    code_hash: string;
+    created_at: string;
+    used_at: string | null;
   };
   verification_codes: {
     id: string;

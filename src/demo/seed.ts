@@ -130,6 +130,7 @@ export async function seedDemo(ctx: AppContext): Promise<DemoAccount[]> {
       name: account.name,
       password,
       isDemo: true,
+      totpEnrolled: true,
       grants: account.role === 'citizen' ? [] : [{ role: account.role, agencyId }],
     });
     accounts.push({ ...account, password });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import QRCode from 'qrcode';
 import { DomainError } from '../web/domain-error.ts';
 import { errorMessage, mapError } from '../web/errors.ts';
 import {
@@ -14,13 +15,14 @@ import {
 } from '../web/http.ts';
 import { t } from '../web/i18n/index.ts';
 import { AccountPage } from '../web/pages/account.tsx';
-import { SecondFactorPage, SignInPage } from '../web/pages/signin.tsx';
+import { RecoveryCodesPage, SecondFactorPage, SignInPage } from '../web/pages/signin.tsx';
 import { NoContent } from '../web/schemas.ts';
 import type { RouteDeps } from '../web/server.ts';
 import { PUBLIC, SIGNED_IN } from './policy.ts';
 import {
   completeSecondFactor,
   displayName,
+  pendingEnrolment,
   type SignInResult as SignInOutcome,
   sessionIdOf,
   signIn,
@@ -42,7 +44,24 @@ const SignInResult = Type.Object({
     description: 'Send as X-CSRF-Token on state-changing requests made with this session',
   }),
 });
-const Code = Type.Object({ code: Type.String({ minLength: 6, maxLength: 10 }) });
+const Code = Type.Object({ code: Type.String({ minLength: 6, maxLength: 12 }) });
+const SecondFactorAnswer = Type.Object({
+  stage: Type.Literal('active'),
+  csrfToken: Type.String(),
+  recoveryCodes: Type.Optional(
+    Type.Array(Type.String(), { description: 'Only right after enrolment; shown once' }),
+  ),
+});
+
+/** What the code page shows while the authenticator is not enrolled: the QR code and the secret. */
+async function enrolmentView(
+  state: { enrolled: true } | { enrolled: false; otpauthUri: string; secret: string },
+) {
+  if (state.enrolled) return undefined;
+  const svg = await QRCode.toString(state.otpauthUri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  return { qrSvg: svg, secret: state.secret.replace(/(.{4})/g, '$1 ').trim() };
+}
+
 const Me = Type.Object({
   id: Type.String(),
   kind: Type.Union([Type.Literal('citizen'), Type.Literal('staff')]),
@@ -81,18 +100,44 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       config: { policy: PUBLIC },
       schema: {
         tags: ['auth'],
-        summary: 'Complete a staff sign-in with the current TOTP code',
+        summary:
+          'Complete a staff sign-in with the current TOTP code or a recovery code; the first TOTP code completes enrolment and returns eight recovery codes, once',
         body: Code,
-        response: { 200: SignInResult },
+        response: { 200: SecondFactorAnswer },
       },
     },
     async (request, reply) => {
       const pending = request.cookies[PENDING_COOKIE];
       if (!pending) throw new DomainError('auth.invalid_second_factor');
-      const token = await completeSecondFactor(ctx, pending, request.body.code, request.ip);
+      const result = await completeSecondFactor(ctx, pending, request.body.code, request.ip);
       reply.clearCookie(PENDING_COOKIE, { path: '/' });
-      reply.setCookie(SESSION_COOKIE, token, cookie);
-      return { stage: 'active' as const, csrfToken: csrfTokenForSession(token) };
+      reply.setCookie(SESSION_COOKIE, result.token, cookie);
+      return {
+        stage: 'active' as const,
+        csrfToken: csrfTokenForSession(result.token),
+        ...(result.recoveryCodes ? { recoveryCodes: result.recoveryCodes } : {}),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/enrolment',
+    {
+      config: { policy: PUBLIC },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'During a staff sign-in (pending cookie): whether the authenticator is enrolled, and the otpauth URI to scan if not',
+        response: {
+          200: Type.Object({ enrolled: Type.Boolean(), otpauthUri: Type.Optional(Type.String()) }),
+        },
+      },
+    },
+    async (request) => {
+      const pending = request.cookies[PENDING_COOKIE];
+      const state = pending ? await pendingEnrolment(ctx, pending) : undefined;
+      if (!state) throw new DomainError('auth.invalid_second_factor');
+      return state.enrolled ? { enrolled: true } : { enrolled: false, otpauthUri: state.otpauthUri };
     },
   );
 
@@ -190,8 +235,16 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
   );
 
   app.get('/signin/code', { config: { policy: PUBLIC }, schema: { hide: true } }, async (request, reply) => {
-    if (!request.cookies[PENDING_COOKIE]) return reply.redirect('/signin');
-    return sendHtml(reply, <SecondFactorPage page={pageContext(request, csrfSecret, isDemo)} />);
+    const pending = request.cookies[PENDING_COOKIE];
+    const state = pending ? await pendingEnrolment(ctx, pending) : undefined;
+    if (!state) return reply.redirect('/signin');
+    return sendHtml(
+      reply,
+      <SecondFactorPage
+        page={pageContext(request, csrfSecret, isDemo)}
+        enrolment={await enrolmentView(state)}
+      />,
+    );
   });
 
   app.post(
@@ -200,24 +253,30 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       config: { policy: PUBLIC },
       schema: {
         hide: true,
-        body: Type.Object({ code: Type.String({ maxLength: 10 }), _csrf: Type.String() }),
+        body: Type.Object({ code: Type.String({ maxLength: 12 }), _csrf: Type.String() }),
       },
     },
     async (request, reply) => {
       const pending = request.cookies[PENDING_COOKIE];
       try {
         if (!pending) throw new DomainError('auth.invalid_second_factor');
-        const token = await completeSecondFactor(ctx, pending, request.body.code, request.ip);
+        const result = await completeSecondFactor(ctx, pending, request.body.code, request.ip);
         reply.clearCookie(PENDING_COOKIE, { path: '/' });
-        reply.setCookie(SESSION_COOKIE, token, cookie);
-        return reply.redirect('/account', 303);
+        reply.setCookie(SESSION_COOKIE, result.token, cookie);
+        if (!result.recoveryCodes) return reply.redirect('/account', 303);
+        return sendHtml(
+          reply,
+          <RecoveryCodesPage page={pageContext(request, csrfSecret, isDemo)} codes={result.recoveryCodes} />,
+        );
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         const mapped = mapError(err);
+        const state = pending ? await pendingEnrolment(ctx, pending) : undefined;
         const html = (
           <SecondFactorPage
             page={pageContext(request, csrfSecret, isDemo)}
             error={errorMessage(request.lang, mapped)}
+            enrolment={state ? await enrolmentView(state) : undefined}
           />
         );
         return sendHtml(reply, html, mapped.status);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendAuditLeaf } from '../audit/log.ts';
 import type { AppContext } from '../context.ts';
 import { PLATFORM_SCOPE } from '../crypto/keyring.ts';
@@ -12,7 +12,7 @@ import { checkPassword, hashPassword } from './passwords.ts';
 import { hitRateLimit, type RateLimitRule } from './rate-limit.ts';
 import type { Grant, Principal, StaffRole } from './roles.ts';
 import * as store from './store.ts';
-import { matchTotpStep, newTotpSecret } from './totp.ts';
+import { matchTotpStep, newTotpSecret, totpUri } from './totp.ts';
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
@@ -45,6 +45,8 @@ export interface NewUser {
   grants?: { role: StaffRole; agencyId: string | null; unitId?: string | null }[];
   isDemo?: boolean;
   grantedBy?: string | null;
+  /** Staff whose secret is handed over at creation (demo accounts) count as enrolled at once. */
+  totpEnrolled?: boolean;
 }
 
 /** Blind index of a contact: e-mail (lower-cased) or a normalised +62 mobile number. */
@@ -88,6 +90,7 @@ export async function createUser(
       password_hash: passwordHash,
       totp_secret_enc: totpSecret ? enc(totpSecret, 'users.totp') : null,
       totp_last_step: null,
+      totp_enrolled_at: totpSecret && input.totpEnrolled ? now : null,
       status: input.status ?? 'active',
       is_demo: input.isDemo ? 1 : 0,
       created_at: now,
@@ -193,16 +196,54 @@ export async function signIn(
   return { token: await openSession(ctx, user.id, stage), stage };
 }
 
+export interface SecondFactorResult {
+  /** The new, complete session. */
+  token: string;
+  /** Shown once, right after enrolment: codes that stand in for the authenticator if it is lost. */
+  recoveryCodes?: string[];
+}
+
+const RECOVERY_CODE = /^[a-z2-9]{5}-[a-z2-9]{5}$/;
+const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+function recoveryHash(ctx: AppContext, userId: string, code: string): string {
+  return createHmac('sha256', ctx.keyring.derivedSecret('recovery-codes'))
+    .update(`${userId}:${code}`)
+    .digest('base64url');
+}
+
+function newRecoveryCode(): string {
+  const chars = Array.from(randomBytes(10), (b) => RECOVERY_ALPHABET[b % RECOVERY_ALPHABET.length]).join('');
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+
+/** For a half-finished staff sign-in: whether the authenticator is enrolled, and if not, what to scan. */
+export async function pendingEnrolment(
+  ctx: AppContext,
+  pendingToken: string,
+): Promise<{ enrolled: true } | { enrolled: false; otpauthUri: string; secret: string } | undefined> {
+  const session = await store.findSession(ctx.db, sessionIdOf(pendingToken));
+  if (session?.stage !== 'second_factor' || session.expires_at < nowIso()) return undefined;
+  const user = await store.findUserById(ctx.db, session.user_id);
+  if (!user?.totp_secret_enc) return undefined;
+  if (user.totp_enrolled_at !== null) return { enrolled: true };
+  const secret = await ctx.keyring.decrypt(user.totp_secret_enc, 'users.totp');
+  const label = user.email_enc ? await ctx.keyring.decrypt(user.email_enc, 'users.email') : user.id;
+  return { enrolled: false, otpauthUri: totpUri(secret, label), secret };
+}
+
 /**
- * Second step for staff: a TOTP code, never accepted twice. Replaces the half-open session with a
- * fresh one (rotation on sign-in) and records the staff sign-in in the audit log.
+ * Second step for staff: a TOTP code (never accepted twice) or, once enrolled, a single-use
+ * recovery code. The first TOTP code completes enrolment and creates eight recovery codes, stored
+ * hashed and returned once. Replaces the half-open session with a fresh one (rotation on sign-in);
+ * the sign-in — and an enrolment — are audit leaves.
  */
 export async function completeSecondFactor(
   ctx: AppContext,
   token: string,
   code: string,
   ip: string,
-): Promise<string> {
+): Promise<SecondFactorResult> {
   const limit = await hitRateLimit(ctx.db, `totp:ip:${ip}`, SIGN_IN_PER_IP);
   const session = await store.findSession(ctx.db, sessionIdOf(token));
   if (session?.stage !== 'second_factor' || session.expires_at < nowIso()) throw new InvalidSecondFactor();
@@ -213,22 +254,58 @@ export async function completeSecondFactor(
   if (!limit.allowed || !perAccount.allowed) {
     throw new TooManyAttempts(Math.max(limit.retryAfterSeconds, perAccount.retryAfterSeconds));
   }
-  const secret = await totpSecretOf(ctx, session.user_id);
-  const step = secret === undefined ? undefined : matchTotpStep(secret, code.trim());
-  if (step === undefined || !(await store.claimTotpStep(ctx.db, session.user_id, step)))
+  const user = await store.findUserById(ctx.db, session.user_id);
+  if (!user?.totp_secret_enc) throw new InvalidSecondFactor();
+  const given = code.trim().toLowerCase();
+  const enrolled = user.totp_enrolled_at !== null;
+  let method: 'totp' | 'recovery_code';
+  if (/^\d{6}$/.test(given)) {
+    const secret = await ctx.keyring.decrypt(user.totp_secret_enc, 'users.totp');
+    const step = matchTotpStep(secret, given);
+    if (step === undefined || !(await store.claimTotpStep(ctx.db, user.id, step)))
+      throw new InvalidSecondFactor();
+    method = 'totp';
+  } else if (enrolled && RECOVERY_CODE.test(given)) {
+    if (!(await store.useRecoveryCode(ctx.db, recoveryHash(ctx, user.id, given), nowIso())))
+      throw new InvalidSecondFactor();
+    method = 'recovery_code';
+  } else {
     throw new InvalidSecondFactor();
-  const fresh = await openSession(ctx, session.user_id, 'active');
+  }
+  const recoveryCodes = enrolled ? undefined : Array.from({ length: 8 }, newRecoveryCode);
+  const fresh = await openSession(ctx, user.id, 'active');
   await ctx.db.transaction().execute(async (trx) => {
     await store.deleteSession(trx, session.id);
-    const grants = await store.activeGrants(trx, session.user_id);
+    const grants = await store.activeGrants(trx, user.id);
+    const agencyId = grants[0]?.agencyId ?? null;
+    if (recoveryCodes) {
+      const now = nowIso();
+      await store.markTotpEnrolled(trx, user.id, now);
+      for (const c of recoveryCodes) {
+        await store.insertRecoveryCode(trx, {
+          id: newId(),
+          user_id: user.id,
+          code_hash: recoveryHash(ctx, user.id, c),
+          created_at: now,
+          used_at: null,
+        });
+      }
+      await appendAuditLeaf(trx, {
+        type: 'staff.totp_enrolled',
+        actorId: user.id,
+        agencyId,
+        subjectId: user.id,
+      });
+    }
     await appendAuditLeaf(trx, {
       type: 'staff.signed_in',
-      actorId: session.user_id,
-      agencyId: grants[0]?.agencyId ?? null,
-      subjectId: session.user_id,
+      actorId: user.id,
+      agencyId,
+      subjectId: user.id,
+      facts: { method },
     });
   });
-  return fresh;
+  return recoveryCodes ? { token: fresh, recoveryCodes } : { token: fresh };
 }
 
 /**

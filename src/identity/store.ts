@@ -55,6 +55,25 @@ export async function setPasswordHash(db: Db, id: string, hash: string): Promise
   await db.updateTable('users').set({ password_hash: hash }).where('id', '=', id).execute();
 }
 
+export async function markTotpEnrolled(db: Db, userId: string, at: string): Promise<void> {
+  await db.updateTable('users').set({ totp_enrolled_at: at }).where('id', '=', userId).execute();
+}
+
+export async function insertRecoveryCode(db: Db, row: Database['recovery_codes']): Promise<void> {
+  await db.insertInto('recovery_codes').values(row).execute();
+}
+
+/** Uses a recovery code once; false when unknown or already used. */
+export async function useRecoveryCode(db: Db, codeHash: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('recovery_codes')
+    .set({ used_at: at })
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -42,6 +42,7 @@ const EXPECTED: Record<string, { access: Access; url?: string }> = {
   'DELETE /api/v1/holidays/:id': { access: ['platform_admin'], url: '/api/v1/holidays/unknown-id' },
   'POST /api/v1/auth/signin': { access: 'anyone' },
   'POST /api/v1/auth/second-factor': { access: 'anyone' },
+  'GET /api/v1/auth/enrolment': { access: 'anyone' },
   'POST /api/v1/auth/signout': { access: 'signed_in' },
   'GET /api/v1/me': { access: 'signed_in' },
   'GET /signin': { access: 'anyone' },

@@ -5,6 +5,7 @@ import { m002Audit } from './002-audit.ts';
 import { m003Notifications } from './003-notifications.ts';
 import { m004CitizenAccounts } from './004-citizen-accounts.ts';
 import { m005Holidays } from './005-holidays.ts';
+import { m006TotpEnrolment } from './006-totp-enrolment.ts';
 
 /** A forward-only schema change. `up` runs inside a transaction together with its record. */
 export interface Migration {
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   m003Notifications,
   m004CitizenAccounts,
   m005Holidays,
+  m006TotpEnrolment,
 ];

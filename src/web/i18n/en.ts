@@ -27,6 +27,16 @@ export const en: Record<MessageKey, string> = {
   'signin.totp_lead': 'Open your authenticator app and enter the 6-digit code for Gapura.',
   'signin.totp_code': '6-digit code',
   'signin.totp_submit': 'Continue',
+  'signin.recovery_hint': 'Lost your phone? Enter one of your recovery codes (for example abcde-23456).',
+  'enrol.title': 'Set up your authenticator app',
+  'enrol.lead':
+    'Staff must use a second verification code. Scan this QR code with the authenticator app on your phone, then enter the 6-digit code it shows.',
+  'enrol.qr_label': 'QR code for the authenticator app',
+  'enrol.secret': 'Cannot scan? Type this key into the app:',
+  'recovery.title': 'Keep your recovery codes',
+  'recovery.lead':
+    'Each code works once, if you lose your phone. Write them down or print them now: they will not be shown again.',
+  'recovery.continue': 'I have kept them, continue',
   'account.title': 'My account',
   'account.signed_in_as': 'You are signed in as {name}.',
   'account.roles': 'Your roles',

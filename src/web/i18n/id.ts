@@ -25,6 +25,16 @@ export const id = {
   'signin.totp_lead': 'Buka aplikasi autentikator Anda dan masukkan kode 6 angka untuk Gapura.',
   'signin.totp_code': 'Kode 6 angka',
   'signin.totp_submit': 'Lanjutkan',
+  'signin.recovery_hint': 'Kehilangan ponsel? Masukkan salah satu kode pemulihan Anda (contoh: abcde-23456).',
+  'enrol.title': 'Pasang aplikasi autentikator',
+  'enrol.lead':
+    'Petugas wajib memakai kode verifikasi kedua. Pindai kode QR ini dengan aplikasi autentikator di ponsel Anda, lalu masukkan kode 6 angka yang muncul.',
+  'enrol.qr_label': 'Kode QR untuk aplikasi autentikator',
+  'enrol.secret': 'Tidak bisa memindai? Ketik kunci ini di aplikasi:',
+  'recovery.title': 'Simpan kode pemulihan Anda',
+  'recovery.lead':
+    'Setiap kode hanya bisa dipakai sekali, bila ponsel Anda hilang. Catat atau cetak sekarang: kode ini tidak akan ditampilkan lagi.',
+  'recovery.continue': 'Saya sudah menyimpannya, lanjutkan',
   'account.title': 'Akun saya',
   'account.signed_in_as': 'Anda masuk sebagai {name}.',
   'account.roles': 'Peran Anda',

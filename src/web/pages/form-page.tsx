@@ -26,6 +26,8 @@ export function FormPage(props: {
   fields: FormField[];
   formError?: string;
   links?: { href: string; text: string }[];
+  /** Trusted markup shown between the lead and the form (e.g. an enrolment QR code). */
+  intro?: JSX.Element | string;
 }) {
   const errors = [
     ...(props.formError ? [{ message: props.formError }] : []),
@@ -43,6 +45,7 @@ export function FormPage(props: {
         ''
       )}
       {props.lead ? <p safe>{props.lead}</p> : ''}
+      {(props.intro ?? '') as 'safe'}
       <form method="post" action={props.action} class="g-form" novalidate>
         <CsrfField page={props.page} />
         {props.fields.map((f) => {

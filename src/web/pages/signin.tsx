@@ -1,6 +1,5 @@
 import { FormPage } from './form-page.tsx';
-import type { PageContext } from './layout.tsx';
-import { tr } from './layout.tsx';
+import { Layout, type PageContext, tr } from './layout.tsx';
 
 export function SignInPage(props: { page: PageContext; contact?: string; error?: string; notice?: string }) {
   const { page } = props;
@@ -34,25 +33,72 @@ export function SignInPage(props: { page: PageContext; contact?: string; error?:
   );
 }
 
-export function SecondFactorPage(props: { page: PageContext; error?: string }) {
-  const { page } = props;
+export function SecondFactorPage(props: {
+  page: PageContext;
+  error?: string;
+  enrolment?: { qrSvg: string; secret: string } | undefined;
+}) {
+  const { page, enrolment } = props;
+  const intro = enrolment ? (
+    <div class="g-enrol">
+      <p>{tr(page, 'enrol.lead')}</p>
+      <div class="g-enrol__qr" role="img" aria-label={tr(page, 'enrol.qr_label')}>
+        {enrolment.qrSvg as 'safe'}
+      </div>
+      <p>
+        {tr(page, 'enrol.secret')}{' '}
+        <code class="g-code" safe>
+          {enrolment.secret}
+        </code>
+      </p>
+    </div>
+  ) : (
+    ''
+  );
   return (
     <FormPage
       page={page}
-      title={tr(page, 'signin.totp_title')}
-      lead={tr(page, 'signin.totp_lead')}
+      title={tr(page, enrolment ? 'enrol.title' : 'signin.totp_title')}
+      lead={enrolment ? undefined : tr(page, 'signin.totp_lead')}
+      intro={intro}
       action="/signin/code"
       submit={tr(page, 'signin.totp_submit')}
       fields={[
         {
           name: 'code',
           label: tr(page, 'signin.totp_code'),
-          inputmode: 'numeric',
+          hint: enrolment ? undefined : tr(page, 'signin.recovery_hint'),
+          inputmode: enrolment ? 'numeric' : 'text',
           autocomplete: 'one-time-code',
           short: true,
           error: props.error,
         },
       ]}
     />
+  );
+}
+
+/** Shown once, right after enrolment. */
+export function RecoveryCodesPage(props: { page: PageContext; codes: string[] }) {
+  const { page } = props;
+  return (
+    <Layout page={page} title={tr(page, 'recovery.title')}>
+      <h1>{tr(page, 'recovery.title')}</h1>
+      <p>{tr(page, 'recovery.lead')}</p>
+      <ul class="g-codes">
+        {props.codes.map((c) => (
+          <li>
+            <code class="g-code" safe>
+              {c}
+            </code>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a class="g-button" href="/account">
+          {tr(page, 'recovery.continue')}
+        </a>
+      </p>
+    </Layout>
   );
 }
