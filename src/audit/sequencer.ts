@@ -66,7 +66,7 @@ async function sequenceBatch(
 ): Promise<BatchResult> {
   const now = options.now?.() ?? Date.now();
   const size = await store.sequencedSize(trx);
-  const pending = await store.pendingLeaves(trx, batchSize);
+  const pending = await store.pendingLeaves(trx, ctx.engine, batchSize);
   let root: Buffer | undefined;
   if (pending.length > 0) {
     const stream = StreamingRoot.fromNodes(size, await store.getNodes(trx, rootKeys(size)));

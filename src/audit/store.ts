@@ -61,8 +61,24 @@ export async function sequencedSize(db: Db): Promise<number> {
   return row?.top === null || row?.top === undefined ? 0 : Number(row.top) + 1;
 }
 
-/** Leaves waiting for a position, oldest first (served by the partial index). */
-export function pendingLeaves(db: Db, limit: number): Promise<{ id: string; content: Buffer }[]> {
+/**
+ * Leaves waiting for a position, oldest first, from the partial index. SQLite's planner prefers the
+ * unique index on `seq` for `seq IS NULL` and then sorts every pending row (hundreds of ms per batch
+ * on a large backlog), so on SQLite the partial index is named explicitly.
+ */
+export async function pendingLeaves(
+  db: Db,
+  engine: Engine,
+  limit: number,
+): Promise<{ id: string; content: Buffer }[]> {
+  if (engine === 'sqlite') {
+    const result = await sql<{
+      id: string;
+      content: Buffer;
+    }>`select id, content from audit_leaves indexed by audit_leaves_pending
+      where seq is null order by created_at, id limit ${limit}`.execute(db);
+    return result.rows;
+  }
   return db
     .selectFrom('audit_leaves')
     .select(['id', 'content'])
