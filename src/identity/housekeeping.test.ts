@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  type FreshDatabase,
-  freshDatabase,
-  onEngine,
-  openTestContext,
-} from '../../test/helpers/engines.ts';
-import type { Opened } from '../app.ts';
+import { describe, expect, it } from 'vitest';
+import { ENGINES, onEngine, useTestContext } from '../../test/helpers/engines.ts';
 import { pruneExpired } from './housekeeping.ts';
 import { hitRateLimit } from './rate-limit.ts';
 import { createUser, openSession } from './service.ts';
 
 describe.each(ENGINES)('housekeeping', (engine) => {
-  let fresh: FreshDatabase;
-  let opened: Opened;
-  beforeAll(async () => {
-    fresh = await freshDatabase(engine);
-    opened = await openTestContext(fresh);
-  });
-  afterAll(async () => {
-    await opened.handle.close();
-    await fresh.cleanup();
-  });
+  const testDb = useTestContext(engine);
 
   it(onEngine(engine, 'removes expired sessions and old rate-limit windows, keeping live ones'), async () => {
-    const { ctx } = opened;
+    const { ctx } = testDb.opened;
     const { id } = await createUser(ctx, {
       kind: 'citizen',
       email: 'rina@warga.sukamaju.example',

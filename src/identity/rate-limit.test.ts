@@ -1,25 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  type FreshDatabase,
-  freshDatabase,
-  onEngine,
-  openTestContext,
-} from '../../test/helpers/engines.ts';
-import type { Opened } from '../app.ts';
+import { describe, expect, it } from 'vitest';
+import { ENGINES, onEngine, useTestContext } from '../../test/helpers/engines.ts';
 import { hitRateLimit } from './rate-limit.ts';
 
 describe.each(ENGINES)('database-backed rate limits', (engine) => {
-  let fresh: FreshDatabase;
-  let opened: Opened;
-  beforeAll(async () => {
-    fresh = await freshDatabase(engine);
-    opened = await openTestContext(fresh);
-  });
-  afterAll(async () => {
-    await opened.handle.close();
-    await fresh.cleanup();
-  });
+  const testDb = useTestContext(engine);
 
   it(
     onEngine(
@@ -30,10 +14,10 @@ describe.each(ENGINES)('database-backed rate limits', (engine) => {
       const rule = { limit: 3, windowMs: 60_000 };
       const t0 = 1_800_000_000_000;
       const results = [];
-      for (let i = 0; i < 5; i++) results.push(await hitRateLimit(opened.ctx.db, 'k1', rule, t0 + i));
+      for (let i = 0; i < 5; i++) results.push(await hitRateLimit(testDb.opened.ctx.db, 'k1', rule, t0 + i));
       expect(results.map((r) => r.allowed)).toEqual([true, true, true, false, false]);
       expect(results[4]?.retryAfterSeconds).toBeGreaterThan(0);
-      const next = await hitRateLimit(opened.ctx.db, 'k1', rule, t0 + 60_000);
+      const next = await hitRateLimit(testDb.opened.ctx.db, 'k1', rule, t0 + 60_000);
       expect(next).toMatchObject({ allowed: true, hits: 1 });
     },
   );
@@ -41,8 +25,8 @@ describe.each(ENGINES)('database-backed rate limits', (engine) => {
   it(onEngine(engine, 'counts concurrent hits exactly (no lost updates)'), async () => {
     const rule = { limit: 1000, windowMs: 60_000 };
     const t0 = 1_800_000_000_000;
-    await Promise.all(Array.from({ length: 40 }, () => hitRateLimit(opened.ctx.db, 'k2', rule, t0)));
-    const last = await hitRateLimit(opened.ctx.db, 'k2', rule, t0);
+    await Promise.all(Array.from({ length: 40 }, () => hitRateLimit(testDb.opened.ctx.db, 'k2', rule, t0)));
+    const last = await hitRateLimit(testDb.opened.ctx.db, 'k2', rule, t0);
     expect(last.hits).toBe(41);
   });
 });

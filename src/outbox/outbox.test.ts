@@ -1,12 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ENGINES,
-  type FreshDatabase,
-  freshDatabase,
-  onEngine,
-  openTestContext,
-} from '../../test/helpers/engines.ts';
-import type { Opened } from '../app.ts';
+import { describe, expect, it } from 'vitest';
+import { ENGINES, onEngine, useTestContext } from '../../test/helpers/engines.ts';
 import { claimJobs, enqueue, MAX_ATTEMPTS, markFailed, retryDelayMs } from './outbox.ts';
 import { OutboxWorker } from './worker.ts';
 
@@ -21,19 +14,10 @@ describe('retry delays', () => {
 });
 
 describe.each(ENGINES)('outbox', (engine) => {
-  let fresh: FreshDatabase;
-  let opened: Opened;
-  beforeAll(async () => {
-    fresh = await freshDatabase(engine);
-    opened = await openTestContext(fresh);
-  });
-  afterAll(async () => {
-    await opened.handle.close();
-    await fresh.cleanup();
-  });
+  const testDb = useTestContext(engine);
 
   it(onEngine(engine, 'a job enqueued in a rolled-back transaction never exists'), async () => {
-    const { db } = opened.ctx;
+    const { db } = testDb.opened.ctx;
     await expect(
       db.transaction().execute(async (trx) => {
         await enqueue(trx, 'test.rollback', { n: 1 });
@@ -45,7 +29,7 @@ describe.each(ENGINES)('outbox', (engine) => {
   });
 
   it(onEngine(engine, 'a claimed job is invisible to other claimers until its lease expires'), async () => {
-    const { db } = opened.ctx;
+    const { db } = testDb.opened.ctx;
     const t0 = Date.parse('2030-01-01T00:00:00Z');
     const id = await enqueue(db, 'test.lease', { n: 2 }, t0);
     const first = await claimJobs(db, engine, 10, 30_000, t0 + 1);
@@ -57,7 +41,7 @@ describe.each(ENGINES)('outbox', (engine) => {
   });
 
   it(onEngine(engine, 'concurrent claimers never take the same job'), async () => {
-    const { db } = opened.ctx;
+    const { db } = testDb.opened.ctx;
     const t0 = Date.parse('2031-01-01T00:00:00Z');
     const ids = new Set<string>();
     for (let i = 0; i < 30; i++) ids.add(await enqueue(db, 'test.concurrent', { i }, t0));
@@ -75,12 +59,12 @@ describe.each(ENGINES)('outbox', (engine) => {
       'the worker delivers, retries a failing handler later, and gives up after the last attempt',
     ),
     async () => {
-      const { db } = opened.ctx;
+      const { db } = testDb.opened.ctx;
       await db.deleteFrom('outbox').execute();
       let calls = 0;
       const delivered: unknown[] = [];
       const worker = new OutboxWorker(
-        opened.ctx,
+        testDb.opened.ctx,
         new Map([
           [
             'test.flaky',

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { afterAll, beforeAll } from 'vitest';
 import { createLogger, type Opened, openContext } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import type { Engine } from '../../src/db/database.ts';
@@ -76,4 +77,30 @@ export async function openTestContext(
 /** Names a test with its engine, so the reporter can count tests per engine. */
 export function onEngine(engine: Engine, name: string): string {
   return `[${engine}] ${name}`;
+}
+
+/**
+ * A migrated database with keys for the tests of one `describe` block: created before them,
+ * closed and dropped after them. Read `.opened` inside the tests.
+ */
+export function useTestContext(
+  engine: Engine,
+  extra: Record<string, string> = {},
+): { readonly opened: Opened } {
+  let fresh: FreshDatabase | undefined;
+  let opened: Opened | undefined;
+  beforeAll(async () => {
+    fresh = await freshDatabase(engine);
+    opened = await openTestContext(fresh, extra);
+  });
+  afterAll(async () => {
+    await opened?.handle.close();
+    await fresh?.cleanup();
+  });
+  return {
+    get opened(): Opened {
+      if (!opened) throw new Error('the test database is not open yet');
+      return opened;
+    },
+  };
 }
