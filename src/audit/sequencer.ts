@@ -73,7 +73,7 @@ async function sequenceBatch(
     const nodes: StoredNode[] = [];
     for (const leaf of pending) nodes.push(...stream.append(hashLeaf(leaf.content)));
     const positions = pending.map((leaf, i) => ({ id: leaf.id, seq: size + i }));
-    await store.assignPositions(trx, positions, nowIso(now));
+    await store.assignPositions(trx, ctx.engine, positions, nowIso(now));
     await store.insertNodes(trx, nodes);
     root = stream.root();
   }
