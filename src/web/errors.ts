@@ -14,7 +14,6 @@ const STATUS: Record<string, number> = {
   'auth.unverified': 403,
   'csrf.invalid': 403,
   'auth.invalid_credentials': 401,
-  'auth.second_factor_required': 401,
   'auth.invalid_second_factor': 401,
   'auth.not_authenticated': 401,
   'auth.forbidden': 403,

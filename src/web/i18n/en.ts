@@ -66,7 +66,6 @@ export const en: Record<MessageKey, string> = {
   'errors.request.unsupported_type': 'This content type is not supported.',
   'errors.csrf.invalid': 'This form has expired. Reload the page and try again.',
   'errors.auth.invalid_credentials': 'Wrong email or password.',
-  'errors.auth.second_factor_required': 'Enter your verification code to continue.',
   'errors.auth.invalid_second_factor': 'Wrong or already used verification code. Try the next code.',
   'errors.auth.not_authenticated': 'Please sign in first.',
   'errors.auth.forbidden': 'You may not open this page.',

@@ -65,7 +65,6 @@ export const id = {
   'errors.request.unsupported_type': 'Jenis isi permintaan tidak didukung.',
   'errors.csrf.invalid': 'Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu coba lagi.',
   'errors.auth.invalid_credentials': 'Email atau kata sandi salah.',
-  'errors.auth.second_factor_required': 'Masukkan kode verifikasi untuk melanjutkan.',
   'errors.auth.invalid_second_factor': 'Kode verifikasi salah atau sudah dipakai. Coba kode berikutnya.',
   'errors.auth.not_authenticated': 'Silakan masuk terlebih dahulu.',
   'errors.auth.forbidden': 'Anda tidak berhak membuka halaman ini.',
