@@ -1,15 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../web/domain-error.ts';
-import { errorMessage, mapError } from '../web/errors.ts';
+import type { FastifyRequest } from 'fastify';
 import { pageContext, SESSION_COOKIE, sendHtml, sessionCookieOptions } from '../web/http.ts';
 import { t } from '../web/i18n/index.ts';
 import { type FormField, FormPage } from '../web/pages/form-page.tsx';
+import { renderRefusal } from '../web/refusal.ts';
 import { NoContent } from '../web/schemas.ts';
 import type { RouteDeps } from '../web/server.ts';
 import { PUBLIC } from './policy.ts';
-import { FieldErrors, register, requestRecovery, resetPassword, verifyContact } from './registration.ts';
+import { register, requestRecovery, resetPassword, verifyContact } from './registration.ts';
 import { openSession } from './service.ts';
 
 const Contact = Type.String({
@@ -108,23 +107,6 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
 
   const page = (request: FastifyRequest) => pageContext(request, csrfSecret, isDemo);
 
-  /** Renders a form again after a refusal: field problems next to their fields, anything else at the top. */
-  const refuse = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    err: unknown,
-    render: (fieldErrors: Record<string, string>, formError?: string) => JSX.Element,
-  ) => {
-    if (!(err instanceof DomainError)) throw err;
-    const mapped = mapError(err);
-    if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds));
-    const fieldErrors: Record<string, string> = {};
-    if (err instanceof FieldErrors)
-      for (const p of err.problems) fieldErrors[p.field] ??= p.message[request.lang];
-    const formError = err instanceof FieldErrors ? undefined : errorMessage(request.lang, mapped);
-    return sendHtml(reply, render(fieldErrors, formError), mapped.status);
-  };
-
   const registerForm = (
     request: FastifyRequest,
     values: Record<string, string> = {},
@@ -197,7 +179,7 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
         );
         return reply.redirect(`/register/verify?contact=${encodeURIComponent(contact)}`, 303);
       } catch (err) {
-        return refuse(request, reply, err, (errors, formError) =>
+        return renderRefusal(request, reply, err, (errors, formError) =>
           registerForm(request, { contact, name, nik: nik ?? '' }, errors, formError),
         );
       }
@@ -278,7 +260,7 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
         reply.setCookie(SESSION_COOKIE, await openSession(ctx, userId, 'active'), cookie);
         return reply.redirect('/account', 303);
       } catch (err) {
-        return refuse(request, reply, err, (errors, formError) =>
+        return renderRefusal(request, reply, err, (errors, formError) =>
           codeForm(request, 'verify', request.body.contact, errors, formError),
         );
       }
@@ -319,7 +301,7 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
         await requestRecovery(ctx, request.body.contact, request.lang, request.ip);
         return reply.redirect(`/recover/confirm?contact=${encodeURIComponent(request.body.contact)}`, 303);
       } catch (err) {
-        return refuse(request, reply, err, (_errors, formError) =>
+        return renderRefusal(request, reply, err, (_errors, formError) =>
           recoverForm(request, request.body.contact, formError),
         );
       }
@@ -351,7 +333,7 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
         await resetPassword(ctx, request.body.contact, request.body.code, request.body.password, request.ip);
         return reply.redirect('/signin?reset=1', 303);
       } catch (err) {
-        return refuse(request, reply, err, (errors, formError) =>
+        return renderRefusal(request, reply, err, (errors, formError) =>
           codeForm(request, 'recover', request.body.contact, errors, formError),
         );
       }

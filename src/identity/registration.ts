@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import { newId, nowIso } from '../db/ids.ts';
 import { notify } from '../notifications/service.ts';
 import type { TemplateName } from '../notifications/templates.ts';
-import { DomainError } from '../web/domain-error.ts';
+import { DomainError, FieldErrors, type FieldProblem } from '../web/domain-error.ts';
 import type { Lang } from '../web/i18n/index.ts';
 import { type Contact, parseContact } from './contact.ts';
 import { messageFor } from './identifiers/index.ts';
@@ -18,19 +18,6 @@ const CODE_MINUTES = 15;
 const REGISTER_PER_IP = { limit: 10, windowMs: 60 * 60 * 1000 };
 const CODE_ATTEMPTS = { limit: 5, windowMs: 15 * 60 * 1000 };
 const CODE_REQUESTS = { limit: 5, windowMs: 60 * 60 * 1000 };
-
-/** One problem with one form field, in both languages. */
-export interface FieldProblem {
-  field: string;
-  code: string;
-  message: { id: string; en: string };
-}
-
-export class FieldErrors extends DomainError {
-  constructor(readonly problems: FieldProblem[]) {
-    super('request.fields', { fields: problems });
-  }
-}
 
 const FIELD_MESSAGES: Record<string, { id: string; en: string }> = {
   'contact.invalid': {

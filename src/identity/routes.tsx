@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { DomainError } from '../web/domain-error.ts';
-import { errorMessage, mapError } from '../web/errors.ts';
 import {
   csrfTokenFor,
   PENDING_COOKIE,
@@ -16,6 +15,7 @@ import {
 import { t } from '../web/i18n/index.ts';
 import { AccountPage } from '../web/pages/account.tsx';
 import { RecoveryCodesPage, SecondFactorPage, SignInPage } from '../web/pages/signin.tsx';
+import { renderRefusal } from '../web/refusal.ts';
 import { NoContent } from '../web/schemas.ts';
 import type { RouteDeps } from '../web/server.ts';
 import { PUBLIC, SIGNED_IN } from './policy.ts';
@@ -222,14 +222,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
         setSignInCookie(reply, result);
         return reply.redirect(result.stage === 'active' ? '/account' : '/signin/code', 303);
       } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        const mapped = mapError(err);
-        if (mapped.retryAfterSeconds !== undefined)
-          reply.header('retry-after', String(mapped.retryAfterSeconds));
-        const html = (
-          <SignInPage page={page} contact={request.body.contact} error={errorMessage(request.lang, mapped)} />
-        );
-        return sendHtml(reply, html, mapped.status);
+        return renderRefusal(request, reply, err, (_fields, formError) => (
+          <SignInPage page={page} contact={request.body.contact} error={formError} />
+        ));
       }
     },
   );
@@ -269,17 +264,16 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
           <RecoveryCodesPage page={pageContext(request, csrfSecret, isDemo)} codes={result.recoveryCodes} />,
         );
       } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        const mapped = mapError(err);
-        const state = pending ? await pendingEnrolment(ctx, pending) : undefined;
-        const html = (
-          <SecondFactorPage
-            page={pageContext(request, csrfSecret, isDemo)}
-            error={errorMessage(request.lang, mapped)}
-            enrolment={state ? await enrolmentView(state) : undefined}
-          />
-        );
-        return sendHtml(reply, html, mapped.status);
+        return renderRefusal(request, reply, err, async (_fields, formError) => {
+          const state = pending ? await pendingEnrolment(ctx, pending) : undefined;
+          return (
+            <SecondFactorPage
+              page={pageContext(request, csrfSecret, isDemo)}
+              error={formError}
+              enrolment={state ? await enrolmentView(state) : undefined}
+            />
+          );
+        });
       }
     },
   );

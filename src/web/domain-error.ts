@@ -11,3 +11,17 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** One problem with one form field, in both languages. */
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: { id: string; en: string };
+}
+
+/** Several fields of one form are wrong; each problem names its field. */
+export class FieldErrors extends DomainError {
+  constructor(readonly problems: FieldProblem[]) {
+    super('request.fields', { fields: problems });
+  }
+}
