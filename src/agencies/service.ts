@@ -74,3 +74,12 @@ export async function createAgency(
 export async function findAgencyIdBySlug(ctx: AppContext, slug: string): Promise<string | undefined> {
   return (await store.findAgencyRowBySlug(ctx.db, slug))?.id;
 }
+
+/** The names, in both languages, of the agencies given by id (unknown ids are left out). */
+export async function agencyNames(
+  ctx: AppContext,
+  ids: readonly string[],
+): Promise<Map<string, { id: string; en: string }>> {
+  const rows = await store.findAgencyRowsByIds(ctx.db, [...new Set(ids)]);
+  return new Map(rows.map((r) => [r.id, { id: r.name_id, en: r.name_en }]));
+}

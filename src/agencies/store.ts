@@ -12,6 +12,11 @@ export function listUnitRows(db: Db, agencyIds: readonly string[]) {
   return db.selectFrom('units').selectAll().where('agency_id', 'in', agencyIds).orderBy('name_id').execute();
 }
 
+export function findAgencyRowsByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('agencies').select(['id', 'name_id', 'name_en']).where('id', 'in', ids).execute();
+}
+
 export function findAgencyRowBySlug(db: Db, slug: string) {
   return db.selectFrom('agencies').selectAll().where('slug', '=', slug).executeTakeFirst();
 }

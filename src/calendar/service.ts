@@ -28,7 +28,10 @@ function entryOf(row: store.HolidayRow): HolidayEntry {
  * plus the agency's regional holidays.
  */
 export async function calendarFor(ctx: AppContext, agencyId: string | null): Promise<Calendar> {
-  const rows = await store.listHolidayRows(ctx.db, agencyId);
+  return calendarFromRows(await store.listHolidayRows(ctx.db, agencyId));
+}
+
+function calendarFromRows(rows: readonly store.HolidayRow[]): Calendar {
   const years: Record<number, HolidayEntry[]> = {};
   for (const [year, list] of Object.entries(DEFAULT_CALENDAR_CONFIG.years)) years[Number(year)] = [...list];
   for (const row of rows.filter((r) => r.agency_id === null)) {
@@ -46,9 +49,11 @@ export async function listHolidays(
   year: number,
   agencyId: string | null,
 ): Promise<Holiday[]> {
-  const rows = (await store.listHolidayRows(ctx.db, agencyId)).filter((r) => r.date.startsWith(`${year}-`));
-  const calendar = await calendarFor(ctx, agencyId);
-  const added = new Map(rows.map((r) => [`${r.date}/${r.kind}/${r.name_id}`, r]));
+  const rows = await store.listHolidayRows(ctx.db, agencyId);
+  const calendar = calendarFromRows(rows);
+  const added = new Map(
+    rows.filter((r) => r.date.startsWith(`${year}-`)).map((r) => [`${r.date}/${r.kind}/${r.name_id}`, r]),
+  );
   return calendar.holidaysIn(year).map((h) => {
     const row = added.get(`${h.date}/${h.kind}/${h.name.id}`);
     return { ...h, id: row?.id ?? null, source: row ? 'added' : 'shipped', agencyId: row?.agency_id ?? null };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
+import { agencyNames } from '../agencies/service.ts';
 import { DomainError } from '../web/domain-error.ts';
 import {
   csrfTokenFor,
@@ -280,14 +281,13 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
 
   app.get('/account', { config: { policy: SIGNED_IN }, schema: { hide: true } }, async (request, reply) => {
     const principal = request.principal!;
-    const agencies = await ctx.db
-      .selectFrom('agencies')
-      .select(['id', 'name_id', 'name_en'])
-      .limit(1000)
-      .execute();
+    const names = await agencyNames(
+      ctx,
+      principal.grants.flatMap((g) => (g.agencyId ? [g.agencyId] : [])),
+    );
     const grants = principal.grants.map((g) => {
-      const agency = agencies.find((a) => a.id === g.agencyId);
-      return { ...g, agencyName: agency ? (request.lang === 'id' ? agency.name_id : agency.name_en) : null };
+      const name = g.agencyId ? names.get(g.agencyId) : undefined;
+      return { ...g, agencyName: name ? name[request.lang] : null };
     });
     const name = (await displayName(ctx, principal.userId)) ?? '';
     return sendHtml(
