@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, type FreshDatabase, freshDatabase, onEngine } from '../../test/helpers/engines.ts';
 import { runCli } from '../../test/helpers/process.ts';
 import { formatProblems, validateDefinitionFile } from '../cli/services.ts';
 import { DEMO_DEFINITIONS_DIR, readDefinitionFile } from './files.ts';
@@ -96,5 +97,40 @@ describe('validateDefinitionFile', () => {
     expect(formatProblems([{ path: '', code: 'x', message: { id: 'satu', en: 'one' } }], 'id')).toEqual([
       '(file): satu',
     ]);
+  });
+});
+
+describe.each(ENGINES)('gapura services import and export (as a process)', (engine) => {
+  let fresh: FreshDatabase;
+  beforeAll(async () => {
+    fresh = await freshDatabase(engine);
+    expect(runCli(['seed', '--demo'], fresh.env).status).toBe(0);
+  });
+  afterAll(() => fresh.cleanup());
+
+  it(onEngine(engine, 'a broken file prints every problem and imports nothing'), () => {
+    const result = runCli(['services', 'import', BROKEN, '--lang', 'en'], fresh.env);
+    expect(result.status).toBe(1);
+    expect(result.stdout.trim().split('\n')).toHaveLength(BROKEN_PATHS.length);
+    const exported = runCli(['services', 'export', 'layanan-rusak'], fresh.env);
+    expect(exported.status).toBe(1);
+    expect(exported.stderr).toMatch(/no service layanan-rusak/);
+  });
+
+  it(onEngine(engine, 'exports a demo service and imports it back as a new draft, then publishes'), () => {
+    const exported = runCli(['services', 'export', 'sktm', '--format', 'json'], fresh.env);
+    expect(exported.status).toBe(0);
+    const original = readDefinitionFile(path.join(DEMO_DEFINITIONS_DIR, 'sktm.yaml'));
+    expect(JSON.parse(exported.stdout)).toEqual(original.ok ? original.value : undefined);
+    const yamlFile = path.join(scratch, `sktm-${engine}.yaml`);
+    const asYaml = runCli(['services', 'export', 'sktm'], fresh.env);
+    expect(asYaml.stdout).toMatch(/^# sktm version 1 \(published\)\n/);
+    writeFileSync(yamlFile, asYaml.stdout);
+    const draft = runCli(['services', 'import', yamlFile], fresh.env);
+    expect(draft.stdout).toBe('sktm: version 2 draft\n');
+    const published = runCli(['services', 'import', yamlFile, '--publish'], fresh.env);
+    expect(published.stdout).toBe('sktm: version 2 published\n');
+    const first = runCli(['services', 'export', 'sktm', '--version', '1', '--format', 'json'], fresh.env);
+    expect(JSON.parse(first.stdout)).toEqual(original.ok ? original.value : undefined);
   });
 });

@@ -217,7 +217,8 @@ keys
     }),
   );
 
-registerServiceCommands(program);
-registerAuditCommands(program, { run, config: () => config() });
+const helpers = { run, config: () => config() };
+registerServiceCommands(program, helpers);
+registerAuditCommands(program, helpers);
 
 await program.parseAsync(process.argv);

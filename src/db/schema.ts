@@ -156,4 +156,33 @@ export interface Database {
     body_enc: string;
     created_at: string;
   };
+  services: {
+    id: string;
+    agency_id: string;
+    slug: string;
+    created_by: string | null;
+    created_at: string;
+  };
+  service_versions: {
+    id: string;
+    service_id: string;
+    version: number;
+    status: 'draft' | 'published' | 'retired';
+    /** The whole definition as JSON text; a draft may not validate yet. */
+    definition: string;
+    name_id: string;
+    name_en: string;
+    category: string;
+    completion_days: number | null;
+    /** 0 for a free service; null while a draft does not say. */
+    fee_rupiah: number | null;
+    created_by: string | null;
+    created_at: string;
+    updated_by: string | null;
+    updated_at: string;
+    published_by: string | null;
+    published_at: string | null;
+    retired_by: string | null;
+    retired_at: string | null;
+  };
 }

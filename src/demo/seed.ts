@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createAgency } from '../agencies/service.ts';
 import { countAgencies } from '../agencies/store.ts';
+import { demoDefinitionFiles, readDefinitionFile } from '../catalog/files.ts';
+import { importDefinition } from '../catalog/service.ts';
 import type { AppContext } from '../context.ts';
 import type { StaffRole } from '../identity/roles.ts';
 import { createUser } from '../identity/service.ts';
@@ -171,6 +173,11 @@ export async function seedDemo(ctx: AppContext): Promise<DemoAccount[]> {
     { role: 'citizen', email: `ani.suryani@warga.${DOMAIN}`, name: 'Ani Suryani', agencySlug: null },
     null,
   );
+  for (const file of demoDefinitionFiles()) {
+    const parsed = readDefinitionFile(file);
+    if (!parsed.ok) throw new Error(`demo service ${file} cannot be read`);
+    await importDefinition(ctx, null, parsed.value, { publish: true });
+  }
   return accounts;
 }
 

@@ -22,6 +22,13 @@ const STATUS: Record<string, number> = {
   'holiday.regional_needs_agency': 400,
   'holiday.invalid_date': 400,
   'service.unavailable': 503,
+  'service.invalid': 422,
+  'service.exists': 409,
+  'service.unknown_agency': 400,
+  'service.identity_mismatch': 400,
+  'service.no_draft': 409,
+  'service.not_published': 409,
+  'service.too_large': 413,
   internal: 500,
 };
 

@@ -11,12 +11,16 @@ import Fastify, { type FastifyRequest } from 'fastify';
 import { agencyRoutes } from '../agencies/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
+import { designerRoutes } from '../catalog/designer-routes.tsx';
+import { catalogRoutes } from '../catalog/routes.ts';
+import { catalogueSiteRoutes } from '../catalog/site-routes.tsx';
 import type { AppContext } from '../context.ts';
 import { decide } from '../identity/policy.ts';
 import { registrationRoutes } from '../identity/registration-routes.tsx';
 import { identityRoutes } from '../identity/routes.tsx';
 import { principalFromToken } from '../identity/service.ts';
 import { notificationRoutes } from '../notifications/routes.tsx';
+import { regionRoutes } from '../regions/routes.ts';
 import { DomainError } from './domain-error.ts';
 import { errorMessage, isApiRequest, mapError, sendJsonError } from './errors.ts';
 import {
@@ -41,6 +45,8 @@ export interface ServerOptions {
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Bodies the API reads: JSON, uploads, and YAML service definitions (routes without a parser still refuse it). */
+const API_BODY_TYPES = ['application/json', 'multipart/form-data', 'application/yaml'];
 /** Longer URLs are refused: no page or API needs them, and they end up in logs. */
 const MAX_URL_LENGTH = 4096;
 
@@ -144,7 +150,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       const hasBody =
         Number(request.headers['content-length'] ?? 0) > 0 ||
         request.headers['transfer-encoding'] !== undefined;
-      if (hasBody && !type.startsWith('application/json') && !type.startsWith('multipart/form-data')) {
+      if (hasBody && !API_BODY_TYPES.some((accepted) => type.startsWith(accepted))) {
         throw Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
       }
     }
@@ -216,6 +222,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(agencyRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(calendarRoutes, deps);
+  await app.register(catalogRoutes, deps);
+  await app.register(catalogueSiteRoutes, deps);
+  await app.register(designerRoutes, deps);
+  await app.register(regionRoutes, deps);
   await app.register(identityRoutes, deps);
   await app.register(registrationRoutes, deps);
   await app.register(notificationRoutes, deps);

@@ -261,6 +261,123 @@ function malformedRequests(session: { cookie: string; csrf: string }): Hostile[]
   ];
 }
 
+const YAML_BOMB = [
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  ...Array.from({ length: 9 }, (_, i) => {
+    const prev = String.fromCharCode(97 + i);
+    const next = String.fromCharCode(98 + i);
+    return `${next}: &${next} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`;
+  }),
+].join('\n');
+
+/** The catalogue as an agency admin would attack it: bad documents, other agencies' services, odd queries. */
+function catalogueRequests(admin: { cookie: string; csrf: string }): Hostile[] {
+  const auth = { cookies: { gapura_session: admin.cookie } };
+  const json = { 'content-type': 'application/json', 'x-csrf-token': admin.csrf };
+  const yaml = { 'content-type': 'application/yaml', 'x-csrf-token': admin.csrf };
+  const out: Hostile[] = [
+    {
+      name: 'YAML alias bomb',
+      method: 'POST',
+      url: '/api/v1/admin/services',
+      headers: yaml,
+      payload: YAML_BOMB,
+      ...auth,
+    },
+    {
+      name: 'YAML with a custom tag',
+      method: 'POST',
+      url: '/api/v1/admin/services',
+      headers: yaml,
+      payload: 'slug: !!js/function "function(){}"',
+      ...auth,
+    },
+    {
+      name: 'definition nested 5000 deep',
+      method: 'POST',
+      url: '/api/v1/admin/services',
+      headers: json,
+      payload: deepJson(5000),
+      ...auth,
+    },
+    {
+      name: 'definition with prototype pollution',
+      method: 'POST',
+      url: '/api/v1/admin/services',
+      headers: json,
+      payload: '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"slug":"x"}',
+      ...auth,
+    },
+    {
+      name: 'draft of another agency’s service',
+      method: 'PUT',
+      url: '/api/v1/admin/services/sktm/draft',
+      headers: json,
+      payload: '{"agency":"dinsos","slug":"sktm"}',
+      ...auth,
+    },
+    {
+      name: 'draft that moves a service to another agency',
+      method: 'PUT',
+      url: '/api/v1/admin/services/akta-kelahiran/draft',
+      headers: json,
+      payload: '{"agency":"dinsos","slug":"akta-kelahiran"}',
+      ...auth,
+    },
+    {
+      name: 'publish another agency’s service',
+      method: 'POST',
+      url: '/api/v1/admin/services/sktm/retire',
+      headers: { 'x-csrf-token': admin.csrf },
+      ...auth,
+    },
+    {
+      name: 'definition as a JSON string',
+      method: 'PUT',
+      url: '/api/v1/admin/services/akta-kelahiran/draft',
+      headers: json,
+      payload: '"just a string"',
+      ...auth,
+    },
+    {
+      name: 'version number out of range',
+      method: 'GET',
+      url: '/api/v1/admin/services/akta-kelahiran/versions/99999999999',
+      ...auth,
+    },
+    {
+      name: 'negative version',
+      method: 'GET',
+      url: '/api/v1/admin/services/akta-kelahiran/versions/-1',
+      ...auth,
+    },
+    {
+      name: 'diff without versions',
+      method: 'GET',
+      url: '/api/v1/admin/services/akta-kelahiran/diff',
+      ...auth,
+    },
+    { name: 'search page zero', method: 'GET', url: '/api/v1/services?page=0' },
+    { name: 'search perPage huge', method: 'GET', url: '/api/v1/services?perPage=100000' },
+    { name: 'search query too long', method: 'GET', url: `/api/v1/services?q=${'a'.repeat(500)}` },
+    { name: 'slug with traversal', method: 'GET', url: '/api/v1/services/..%2F..%2Fetc%2Fpasswd' },
+    { name: 'slug with upper case', method: 'GET', url: '/api/v1/services/AKTA' },
+  ];
+  for (const injection of INJECTIONS) {
+    out.push({
+      name: `catalogue search q=${JSON.stringify(injection)} with a bad page`,
+      method: 'GET',
+      url: `/api/v1/services?q=${encodeURIComponent(injection)}&page=x`,
+    });
+    out.push({
+      name: `service slug ${JSON.stringify(injection)}`,
+      method: 'GET',
+      url: `/api/v1/services/${encodeURIComponent(injection)}`,
+    });
+  }
+  return out;
+}
+
 /** A fingerprint of every table that holds accounts, agencies or personal data. */
 async function fingerprint(opened: Opened): Promise<string> {
   const { db } = opened.ctx;
@@ -272,6 +389,8 @@ async function fingerprint(opened: Opened): Promise<string> {
     db.selectFrom('notifications').selectAll().orderBy('id').execute(),
     db.selectFrom('verification_codes').selectAll().orderBy('id').execute(),
     db.selectFrom('data_keys').selectAll().orderBy('id').execute(),
+    db.selectFrom('services').selectAll().orderBy('id').execute(),
+    db.selectFrom('service_versions').selectAll().orderBy('id').execute(),
   ]);
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
@@ -301,7 +420,13 @@ describe.each(ENGINES)('hostile requests against the server', (engine) => {
     async () => {
       const admin = accounts.find((a) => a.role === 'platform_admin')!;
       const session = await apiSignIn(app, opened, admin.email, admin.password);
-      const requests = [...injectionRequests(), ...malformedRequests(session)];
+      const agencyAdmin = accounts.find((a) => a.email === 'admin.disdukcapil@sukamaju.example')!;
+      const agencySession = await apiSignIn(app, opened, agencyAdmin.email, agencyAdmin.password);
+      const requests = [
+        ...injectionRequests(),
+        ...malformedRequests(session),
+        ...catalogueRequests(agencySession),
+      ];
       expect(requests.length).toBeGreaterThanOrEqual(200);
       const before = await fingerprint(opened);
       const problems: string[] = [];

@@ -7,8 +7,11 @@ import { csrfTokenFor } from '../../src/web/http.ts';
 import { type App, buildServer, routesOf } from '../../src/web/server.ts';
 import { ENGINES, type FreshDatabase, freshDatabase, onEngine, openTestContext } from '../helpers/engines.ts';
 
-/** Who may reach a route, written independently of the code's own policies. */
-type Access = 'anyone' | 'signed_in' | readonly StaffRole[];
+/**
+ * Who may reach a route, written independently of the code's own policies. `ownAgency` limits the
+ * roles to staff of the agency the URL names (the demo's disdukcapil): the others are refused.
+ */
+type Access = 'anyone' | 'signed_in' | readonly StaffRole[] | { ownAgency: readonly StaffRole[] };
 
 /**
  * Every route of the running server and who may reach it. A route missing here fails the test,
@@ -64,11 +67,80 @@ const EXPECTED: Record<string, { access: Access; url?: string }> = {
   'POST /recover': { access: 'anyone' },
   'GET /recover/confirm': { access: 'anyone' },
   'POST /recover/confirm': { access: 'anyone' },
+  'GET /services': { access: 'anyone' },
+  'GET /services/:slug': { access: 'anyone', url: '/services/sktm' },
+  'GET /admin/services': { access: ['agency_admin'] },
+  'GET /admin/services/new': { access: ['agency_admin'] },
+  'POST /admin/services/new': { access: ['agency_admin'] },
+  'GET /admin/services/:slug': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/admin/services/akta-kelahiran',
+  },
+  'GET /admin/services/:slug/edit/:part': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/admin/services/akta-kelahiran/edit/identity',
+  },
+  'POST /admin/services/:slug/edit/:part': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/admin/services/akta-kelahiran/edit/identity',
+  },
+  'GET /admin/services/:slug/preview': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/admin/services/akta-kelahiran/preview',
+  },
+  'POST /admin/services/:slug/publish': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/admin/services/akta-kelahiran/publish',
+  },
+  'GET /admin/services/:slug/retire': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/admin/services/akta-kelahiran/retire',
+  },
+  'POST /admin/services/:slug/retire': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/admin/services/akta-kelahiran/retire',
+  },
+  'GET /admin/services/:slug/compare': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/admin/services/akta-kelahiran/compare?from=1&to=1',
+  },
+  'GET /api/v1/schemas/service-definition.json': { access: 'anyone' },
+  'GET /api/v1/regions': { access: 'anyone', url: '/api/v1/regions?parent=32' },
+  'GET /api/v1/services': { access: 'anyone' },
+  'GET /api/v1/services/:slug': { access: 'anyone', url: '/api/v1/services/sktm' },
+  'GET /api/v1/admin/services': { access: ['agency_admin'] },
+  'POST /api/v1/admin/services/validate': { access: ['agency_admin'] },
+  'POST /api/v1/admin/services': { access: ['agency_admin'] },
+  'GET /api/v1/admin/services/:slug/versions': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/api/v1/admin/services/akta-kelahiran/versions',
+  },
+  'GET /api/v1/admin/services/:slug/versions/:version': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/api/v1/admin/services/akta-kelahiran/versions/1',
+  },
+  'PUT /api/v1/admin/services/:slug/draft': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/api/v1/admin/services/akta-kelahiran/draft',
+  },
+  'POST /api/v1/admin/services/:slug/publish': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/api/v1/admin/services/akta-kelahiran/publish',
+  },
+  'POST /api/v1/admin/services/:slug/retire': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/api/v1/admin/services/akta-kelahiran/retire',
+  },
+  'GET /api/v1/admin/services/:slug/diff': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/api/v1/admin/services/akta-kelahiran/diff?from=1&to=1',
+  },
 };
 
 interface Caller {
   name: string;
   role: DemoAccount['role'] | 'anonymous';
+  agencySlug?: string | null;
   userId?: string;
 }
 
@@ -76,7 +148,10 @@ function isAllowed(access: Access, caller: Caller): boolean {
   if (access === 'anyone') return true;
   if (caller.role === 'anonymous') return false;
   if (access === 'signed_in') return true;
-  return caller.role !== 'citizen' && access.includes(caller.role);
+  if (caller.role === 'citizen') return false;
+  if ('ownAgency' in access)
+    return caller.agencySlug === 'disdukcapil' && access.ownAgency.includes(caller.role);
+  return access.includes(caller.role);
 }
 
 describe.each(ENGINES)('route × role matrix', (engine) => {
@@ -91,7 +166,12 @@ describe.each(ENGINES)('route × role matrix', (engine) => {
     const accounts = await seedDemo(opened.ctx);
     app = await buildServer(opened.ctx);
     const add = async (name: string, account: DemoAccount) => {
-      callers.push({ name, role: account.role, userId: await findUserIdByEmail(opened.ctx, account.email) });
+      callers.push({
+        name,
+        role: account.role,
+        agencySlug: account.agencySlug,
+        userId: await findUserIdByEmail(opened.ctx, account.email),
+      });
     };
     const citizens = accounts.filter((a) => a.role === 'citizen');
     await add('citizen', citizens[0]!);
@@ -150,7 +230,15 @@ describe.each(ENGINES)('route × role matrix', (engine) => {
           method: method as 'GET',
           url: entry.url ?? path,
           ...auth,
+          // API writes get an empty JSON body; page forms carry the session's CSRF token, so a refusal
+          // can only come from the route's policy or the service's own scope check.
           ...(method === 'POST' && path.startsWith('/api/') ? { payload: {} } : {}),
+          ...(method === 'POST' && !path.startsWith('/api/') && token
+            ? {
+                payload: `_csrf=${encodeURIComponent(csrfTokenFor(csrfSecret, sessionIdOf(token)))}`,
+                headers: { ...auth.headers, 'content-type': 'application/x-www-form-urlencoded' },
+              }
+            : {}),
           remoteAddress: `10.20.${checked % 250}.1`,
         });
         checked++;

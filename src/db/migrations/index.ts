@@ -6,6 +6,7 @@ import { m003Notifications } from './003-notifications.ts';
 import { m004CitizenAccounts } from './004-citizen-accounts.ts';
 import { m005Holidays } from './005-holidays.ts';
 import { m006TotpEnrolment } from './006-totp-enrolment.ts';
+import { m007Services } from './007-services.ts';
 
 /** A forward-only schema change. `up` runs inside a transaction together with its record. */
 export interface Migration {
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   m004CitizenAccounts,
   m005Holidays,
   m006TotpEnrolment,
+  m007Services,
 ];

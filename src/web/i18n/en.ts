@@ -1,7 +1,11 @@
+/** English. The type makes a key missing here (or extra) a compile error. */
+import { catalogueEn } from './catalogue.ts';
+import { designerEn } from './designer.ts';
 import type { MessageKey } from './id.ts';
 
-/** English. The type makes a key missing here (or extra) a compile error. */
 export const en: Record<MessageKey, string> = {
+  ...catalogueEn,
+  ...designerEn,
   'app.name': 'Gapura',
   'app.tagline': 'Every public service in one place',
   'layout.skip': 'Skip to main content',
@@ -9,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   'layout.language': 'Language',
   'layout.switch_language': 'Bahasa Indonesia',
   'nav.home': 'Home',
+  'nav.services': 'Services',
   'nav.signin': 'Sign in',
   'nav.signout': 'Sign out',
   'nav.account': 'My account',
@@ -104,5 +109,14 @@ export const en: Record<MessageKey, string> = {
   'errors.holiday.invalid_date': 'That date does not exist.',
   'errors.agency.exists': 'An agency with that address already exists.',
   'errors.service.unavailable': 'The service is unavailable right now. Try again shortly.',
+  'errors.service.invalid':
+    'This service definition has {count} problems. Fix them before saving or publishing.',
+  'errors.service.exists': 'A service with that address already exists.',
+  'errors.service.unknown_agency': 'Agency "{agency}" is not known.',
+  'errors.service.identity_mismatch':
+    'A service’s agency and address cannot be changed (service {slug} belongs to {agency}).',
+  'errors.service.no_draft': 'This service has no draft to publish.',
+  'errors.service.not_published': 'This service is not published.',
+  'errors.service.too_large': 'The service definition is too large (at most {maxBytes} bytes).',
   'errors.internal': 'Something went wrong on our side. Nothing you entered is lost; try again.',
 };

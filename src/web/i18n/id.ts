@@ -1,5 +1,10 @@
 /** Bahasa Indonesia: the default language. Every key here must exist in en.ts too (a type error otherwise). */
+import { catalogueId } from './catalogue.ts';
+import { designerId } from './designer.ts';
+
 export const id = {
+  ...catalogueId,
+  ...designerId,
   'app.name': 'Gapura',
   'app.tagline': 'Semua layanan publik di satu tempat',
   'layout.skip': 'Langsung ke isi halaman',
@@ -7,6 +12,7 @@ export const id = {
   'layout.language': 'Bahasa',
   'layout.switch_language': 'English',
   'nav.home': 'Beranda',
+  'nav.services': 'Layanan',
   'nav.signin': 'Masuk',
   'nav.signout': 'Keluar',
   'nav.account': 'Akun saya',
@@ -102,6 +108,15 @@ export const id = {
   'errors.holiday.invalid_date': 'Tanggal itu tidak ada di kalender.',
   'errors.agency.exists': 'Instansi dengan alamat itu sudah ada.',
   'errors.service.unavailable': 'Layanan sedang tidak tersedia. Coba lagi sebentar lagi.',
+  'errors.service.invalid':
+    'Definisi layanan ini memiliki {count} masalah. Perbaiki dulu sebelum menyimpan atau menerbitkan.',
+  'errors.service.exists': 'Layanan dengan alamat itu sudah ada.',
+  'errors.service.unknown_agency': 'Instansi "{agency}" tidak dikenal.',
+  'errors.service.identity_mismatch':
+    'Instansi dan alamat layanan tidak boleh diubah (layanan {slug} milik {agency}).',
+  'errors.service.no_draft': 'Layanan ini tidak memiliki draf untuk diterbitkan.',
+  'errors.service.not_published': 'Layanan ini sedang tidak diterbitkan.',
+  'errors.service.too_large': 'Definisi layanan terlalu besar (paling banyak {maxBytes} bita).',
   'errors.internal': 'Terjadi kesalahan di sistem kami. Data Anda tidak hilang; coba lagi.',
 } as const;
 

@@ -17,6 +17,9 @@ export function tr(page: PageContext, key: MessageKey, params?: Record<string, u
 export function Layout(props: {
   page: PageContext;
   title: string;
+  /** Extra stylesheets and scripts under /static, for the pages that need them (kept off the others). */
+  stylesheets?: readonly string[];
+  scripts?: readonly string[];
   children?: JSX.Element | JSX.Element[] | string;
 }) {
   const { page } = props;
@@ -30,6 +33,12 @@ export function Layout(props: {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{`${props.title} — Gapura`}</title>
           <link rel="stylesheet" href="/static/gapura.css" />
+          {(props.stylesheets ?? []).map((href) => (
+            <link rel="stylesheet" href={href} />
+          ))}
+          {(props.scripts ?? []).map((src) => (
+            <script src={src} defer />
+          ))}
         </head>
         <body>
           <a class="g-skip" href="#main">
@@ -48,6 +57,7 @@ export function Layout(props: {
             </a>
             <nav class="g-header__nav" aria-label={tr(page, 'nav.main')}>
               <a href="/">{tr(page, 'nav.home')}</a>
+              <a href="/services">{tr(page, 'nav.services')}</a>
               {page.principal ? (
                 <a href="/account">{tr(page, 'nav.account')}</a>
               ) : (
