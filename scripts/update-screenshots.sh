@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh
 npx vitest run test/browser
-for shot in home-360 home-1280 account-staff-360 signin-error-360; do
+for shot in home-360 home-1280 account-staff-360 signin-error-360 catalogue-360 catalogue-1280 designer-form-top-1280; do
   cp "test-output/screenshots/$shot.png" docs/screenshots/
 done
 echo "Updated docs/screenshots/"

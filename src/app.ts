@@ -1,11 +1,12 @@
 import { type Logger, pino } from 'pino';
+import { checkEscalations } from './applications/escalation.ts';
 import { AuditSequencer } from './audit/sequencer.ts';
 import type { Config } from './config/config.ts';
 import type { AppContext } from './context.ts';
 import { Keyring, loadOrCreateMasterKey, PLATFORM_SCOPE } from './crypto/keyring.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
-import { startHousekeeping } from './identity/housekeeping.ts';
+import { pruneExpired } from './identity/housekeeping.ts';
 import { outboxHandlers } from './outbox/handlers.ts';
 import { OutboxWorker } from './outbox/worker.ts';
 import { type App, buildServer } from './web/server.ts';
@@ -87,6 +88,22 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** Runs `task` every `intervalMs` until stopped; a failure is logged and the task runs again next time. */
+function startPeriodic(
+  ctx: AppContext,
+  name: string,
+  intervalMs: number,
+  task: () => Promise<unknown>,
+): () => void {
+  const timer = setInterval(() => {
+    task().catch((err: unknown) => {
+      ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, `${name} failed`);
+    });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Starts the HTTP server and background workers over an opened context. */
 export async function startServer(opened: Opened): Promise<Running> {
   const { ctx, handle } = opened;
@@ -96,7 +113,11 @@ export async function startServer(opened: Opened): Promise<Running> {
   await app.listen({ host: ctx.config.host, port: ctx.config.port });
   worker.start();
   sequencer.start();
-  const stopHousekeeping = startHousekeeping(ctx);
+  // Both are idempotent, so every node of a cluster may run them.
+  const stopPeriodic = [
+    startPeriodic(ctx, 'housekeeping', 10 * 60_000, () => pruneExpired(ctx)),
+    startPeriodic(ctx, 'SLA escalation', 5 * 60_000, () => checkEscalations(ctx)),
+  ];
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.config.port;
   let stopping: Promise<void> | undefined;
@@ -107,7 +128,7 @@ export async function startServer(opened: Opened): Promise<Running> {
     stop() {
       stopping ??= (async () => {
         await app.close();
-        stopHousekeeping();
+        for (const stop of stopPeriodic) stop();
         await worker.stop();
         await sequencer.stop();
         await handle.close();

@@ -342,6 +342,9 @@ describe.each(ENGINES)('the designer pages', (engine) => {
   it(onEngine(engine, 'refuses citizens, verifiers and admins of another agency'), async () => {
     const citizen = await signIn(account('citizen'));
     const verifier = await signIn(account('verifier', 'disdukcapil'));
+    // Only agency admins see the way to the designer in the page header.
+    expect((await get(admin, '/account')).body).toContain('href="/admin/services"');
+    expect((await get(verifier, '/account')).body).not.toContain('href="/admin/services"');
     const other = await signIn(account('agency_admin', 'dinsos'));
     expect((await get(citizen, '/admin/services')).statusCode).toBe(403);
     expect((await get(verifier, '/admin/services/akta-kelahiran')).statusCode).toBe(403);

@@ -293,6 +293,23 @@ describe.each(ENGINES)('HTTP server', (engine) => {
         cookies: { gapura_session: setCookies(ok).gapura_session ?? '' },
       });
       expect(page.body).toContain(citizen.name);
+
+      // Sent to sign in from a page, the visitor comes back to it; never to another site.
+      const from = await app.inject('/signin?next=%2Fservices%2Fsktm%2Fapply');
+      expect(from.body).toContain('action="/signin?next=%2Fservices%2Fsktm%2Fapply"');
+      for (const [next, expected] of [
+        ['%2Fservices%2Fsktm%2Fapply', '/services/sktm/apply'],
+        ['%2F%2Fevil.example%2F', '/account'],
+        ['https%3A%2F%2Fevil.example%2F', '/account'],
+      ] as const) {
+        const back = await app.inject({
+          method: 'POST',
+          url: `/signin?next=${next}`,
+          cookies: { gapura_anon: anon },
+          payload: { contact: citizen.email, password: citizen.password, _csrf: token },
+        });
+        expect(back.headers.location).toBe(expected);
+      }
     },
   );
 

@@ -60,6 +60,9 @@ function open(key: Buffer, sealed: Buffer, aad: string): Buffer {
 
 export type KeyPurpose = 'data' | 'blind';
 
+/** Key ids are UUIDv7 text. */
+const KEY_ID_LENGTH = 36;
+
 interface LoadedKey {
   id: string;
   key: Buffer;
@@ -152,6 +155,28 @@ export class Keyring {
     const [version, id, body] = token.split('.');
     if (version !== 'g1' || id === undefined || body === undefined)
       throw new KeyError('not a Gapura ciphertext');
+    return open(await this.keyById(id), Buffer.from(body, 'base64url'), context).toString('utf8');
+  }
+
+  /** Encrypts bytes (an upload, a PDF) like {@link encrypt}: one version byte, the key id, the sealed body. */
+  encryptBytes(scope: string, plaintext: Buffer, context: string): Buffer {
+    const { id, key } = this.activeSync(scope, 'data');
+    return Buffer.concat([Buffer.from([1]), Buffer.from(id, 'ascii'), seal(key, plaintext, context)]);
+  }
+
+  async decryptBytes(sealed: Buffer, context: string): Promise<Buffer> {
+    if (sealed[0] !== 1 || sealed.length < 1 + KEY_ID_LENGTH) throw new KeyError('not a Gapura ciphertext');
+    const id = sealed.subarray(1, 1 + KEY_ID_LENGTH).toString('ascii');
+    return open(await this.keyById(id), sealed.subarray(1 + KEY_ID_LENGTH), context);
+  }
+
+  /** A keyed name for content (HMAC-SHA256 under the scope's blind-index key), e.g. an upload's name. */
+  contentName(scope: string, content: Buffer): string {
+    const { key } = this.activeSync(scope, 'blind');
+    return createHmac('sha256', key).update('content\0').update(content).digest('base64url');
+  }
+
+  private async keyById(id: string): Promise<Buffer> {
     let loaded = this.byId.get(id);
     if (!loaded) {
       const row = await this.db
@@ -162,7 +187,7 @@ export class Keyring {
       if (!row) throw new KeyError(`unknown key ${id}`);
       loaded = this.unwrap(row.id, Buffer.from(row.wrapped));
     }
-    return open(loaded.key, Buffer.from(body, 'base64url'), context).toString('utf8');
+    return loaded.key;
   }
 
   /** A deterministic keyed index of a normalised value, for equality lookups. */

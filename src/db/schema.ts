@@ -185,4 +185,118 @@ export interface Database {
     retired_by: string | null;
     retired_at: string | null;
   };
+  applications: {
+    id: string;
+    agency_id: string;
+    service_id: string;
+    /** The published version the application was started (and filed) under. */
+    service_version_id: string;
+    /** The account that files; null for a walk-in citizen filed at a counter. */
+    applicant_id: string | null;
+    /** The counter officer who filed it on the citizen's behalf. */
+    assisted_by: string | null;
+    stage: 'draft' | 'active' | 'closed';
+    /** The workflow state once submitted. */
+    state: string | null;
+    outcome: 'approved' | 'rejected' | 'withdrawn' | null;
+    /** The answers as JSON, encrypted under the agency's key. */
+    answers_enc: string;
+    tracking_number: string | null;
+    /** The tracking secret printed on the receipt, encrypted (the receipt can be shown again). */
+    tracking_secret_enc: string | null;
+    /** Who filed it and the Idempotency-Key they sent (`u:<user>:<key>`, `c:<officer>:<key>`). */
+    submit_key: string | null;
+    consent_version: string | null;
+    row_version: number;
+    created_at: string;
+    updated_at: string;
+    submitted_at: string | null;
+    /** The overall deadline (working days from submission, the clock paused during revision). */
+    due_at: string | null;
+    /** The officer who claimed it in the inbox. */
+    assigned_to: string | null;
+    state_entered_at: string | null;
+    /** The current state's own deadline; null when its clock does not run. */
+    state_due_at: string | null;
+    closed_at: string | null;
+    /** The officer who saw the applicant's KTP-el (services requiring counter_verified identity). */
+    identity_verified_by: string | null;
+    identity_verified_at: string | null;
+    /** 1 while the application waits in a state whose SLA clock does not run. */
+    sla_paused: Generated<number>;
+  };
+  application_events: {
+    id: string;
+    application_id: string;
+    kind: 'created' | 'submitted' | 'action' | 'revised' | 'identity_verified';
+    action: string | null;
+    from_state: string | null;
+    to_state: string | null;
+    actor_id: string | null;
+    comment_enc: string | null;
+    /** JSON array of field keys the officer asked the applicant to fix. */
+    flagged_fields: string | null;
+    /** The document an action required (an upload id). */
+    attachment_id: string | null;
+    created_at: string;
+  };
+  /** Every view of an application's personal data by staff: who, when, which classes and fields. */
+  access_log: {
+    id: string;
+    application_id: string;
+    viewer_id: string;
+    /** Comma-separated classifications shown, e.g. `personal,specific`. */
+    classes: string;
+    /** JSON array of the field keys shown. */
+    fields: string;
+    viewed_at: string;
+  };
+  /** Escalations already sent to supervisors, one per application, deadline and level. */
+  application_escalations: {
+    application_id: string;
+    deadline_kind: 'state' | 'overall';
+    deadline: string;
+    level: 'due_soon' | 'overdue';
+    created_at: string;
+  };
+  // Issued documents (src/documents)
+  documents: {
+    id: string;
+    agency_id: string;
+    /** The application the document answers; no foreign key, the documents module stands alone. */
+    application_id: string;
+    /** Readable and unique, e.g. DKP/2026/000123. */
+    number: string;
+    /** The canonical content, encrypted under the agency scope (printed fields are personal data). */
+    content_enc: string;
+    content_sha256: string;
+    key_id: string;
+    /** Signature over the canonical content (the one the QR code carries). */
+    signature: Buffer;
+    /** The signed PDF, base64, encrypted under the agency scope. */
+    pdf_enc: string;
+    pdf_sha256: string;
+    status: 'valid' | 'revoked';
+    revoked_reason: string | null;
+    revoked_by: string | null;
+    revoked_at: string | null;
+    issued_by: string | null;
+    issued_at: string;
+  };
+  document_counters: { agency_id: string; year: number; last_seq: number };
+  attachments: {
+    id: string;
+    agency_id: string;
+    /** Null while staged by a counter officer before the application is filed. */
+    application_id: string | null;
+    uploader_id: string;
+    field_key: string;
+    /** HMAC of the content under the agency's key. */
+    content_name: string;
+    mime: string;
+    size: number;
+    sha256_enc: string;
+    data_enc: Buffer;
+    created_at: string;
+  };
 }

@@ -25,14 +25,3 @@ export async function pruneExpired(ctx: AppContext, now = Date.now()): Promise<P
   await pruneRateLimits(ctx.db, now - DAY_MS);
   return { sessions: Number(sessions.numDeletedRows), verificationCodes: Number(codes.numDeletedRows) };
 }
-
-/** Runs pruneExpired every `intervalMs` until stopped; failures are logged and retried next time. */
-export function startHousekeeping(ctx: AppContext, intervalMs = 10 * 60 * 1000): () => void {
-  const timer = setInterval(() => {
-    pruneExpired(ctx).catch((err: unknown) => {
-      ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'housekeeping failed');
-    });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}

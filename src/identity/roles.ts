@@ -7,6 +7,8 @@ export const AGENCY_ROLES = [
   'agency_admin',
   'complaint_handler',
 ] as const;
+/** Agency roles that work applications in the inbox. */
+export const INBOX_ROLES: readonly AgencyRole[] = ['counter_officer', 'verifier', 'approver', 'supervisor'];
 /** Platform-wide staff roles. */
 export const PLATFORM_ROLES = ['platform_admin', 'complaint_admin'] as const;
 

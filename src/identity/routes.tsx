@@ -15,7 +15,7 @@ import {
 } from '../web/http.ts';
 import { t } from '../web/i18n/index.ts';
 import { AccountPage } from '../web/pages/account.tsx';
-import { RecoveryCodesPage, SecondFactorPage, SignInPage } from '../web/pages/signin.tsx';
+import { RecoveryCodesPage, SecondFactorPage, SignInPage, withNext } from '../web/pages/signin.tsx';
 import { renderRefusal } from '../web/refusal.ts';
 import { NoContent } from '../web/schemas.ts';
 import type { RouteDeps } from '../web/server.ts';
@@ -184,6 +184,13 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
 
   // Pages -------------------------------------------------------------------------------------
 
+  /** Where to go after signing in: a path on this site only (anything else is dropped). */
+  const NextQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) });
+  const nextOf = (query: { next?: string }) => {
+    const next = safeNext(query.next, '');
+    return next === '' ? undefined : next;
+  };
+
   app.get(
     '/signin',
     {
@@ -199,7 +206,14 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
     async (request, reply) => {
       if (request.principal) return reply.redirect(safeNext(request.query.next, '/account'));
       const notice = request.query.reset ? t(request.lang, 'recover.done') : undefined;
-      return sendHtml(reply, <SignInPage page={pageContext(request, csrfSecret, isDemo)} notice={notice} />);
+      return sendHtml(
+        reply,
+        <SignInPage
+          page={pageContext(request, csrfSecret, isDemo)}
+          notice={notice}
+          next={nextOf(request.query)}
+        />,
+      );
     },
   );
 
@@ -209,6 +223,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       config: { policy: PUBLIC },
       schema: {
         hide: true,
+        querystring: NextQuery,
         body: Type.Object({
           contact: Type.String({ maxLength: 254 }),
           password: Type.String({ maxLength: 200 }),
@@ -218,30 +233,39 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
     },
     async (request, reply) => {
       const page = pageContext(request, csrfSecret, isDemo);
+      const next = nextOf(request.query);
       try {
         const result = await signIn(ctx, request.body.contact, request.body.password, request.ip);
         setSignInCookie(reply, result);
-        return reply.redirect(result.stage === 'active' ? '/account' : '/signin/code', 303);
+        return reply.redirect(
+          result.stage === 'active' ? safeNext(next, '/account') : withNext('/signin/code', next),
+          303,
+        );
       } catch (err) {
         return renderRefusal(request, reply, err, (_fields, formError) => (
-          <SignInPage page={page} contact={request.body.contact} error={formError} />
+          <SignInPage page={page} contact={request.body.contact} error={formError} next={next} />
         ));
       }
     },
   );
 
-  app.get('/signin/code', { config: { policy: PUBLIC }, schema: { hide: true } }, async (request, reply) => {
-    const pending = request.cookies[PENDING_COOKIE];
-    const state = pending ? await pendingEnrolment(ctx, pending) : undefined;
-    if (!state) return reply.redirect('/signin');
-    return sendHtml(
-      reply,
-      <SecondFactorPage
-        page={pageContext(request, csrfSecret, isDemo)}
-        enrolment={await enrolmentView(state)}
-      />,
-    );
-  });
+  app.get(
+    '/signin/code',
+    { config: { policy: PUBLIC }, schema: { hide: true, querystring: NextQuery } },
+    async (request, reply) => {
+      const pending = request.cookies[PENDING_COOKIE];
+      const state = pending ? await pendingEnrolment(ctx, pending) : undefined;
+      if (!state) return reply.redirect('/signin');
+      return sendHtml(
+        reply,
+        <SecondFactorPage
+          page={pageContext(request, csrfSecret, isDemo)}
+          enrolment={await enrolmentView(state)}
+          next={nextOf(request.query)}
+        />,
+      );
+    },
+  );
 
   app.post(
     '/signin/code',
@@ -249,17 +273,19 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       config: { policy: PUBLIC },
       schema: {
         hide: true,
+        querystring: NextQuery,
         body: Type.Object({ code: Type.String({ maxLength: 12 }), _csrf: Type.String() }),
       },
     },
     async (request, reply) => {
       const pending = request.cookies[PENDING_COOKIE];
+      const next = nextOf(request.query);
       try {
         if (!pending) throw new DomainError('auth.invalid_second_factor');
         const result = await completeSecondFactor(ctx, pending, request.body.code, request.ip);
         reply.clearCookie(PENDING_COOKIE, { path: '/' });
         reply.setCookie(SESSION_COOKIE, result.token, cookie);
-        if (!result.recoveryCodes) return reply.redirect('/account', 303);
+        if (!result.recoveryCodes) return reply.redirect(safeNext(next, '/account'), 303);
         return sendHtml(
           reply,
           <RecoveryCodesPage page={pageContext(request, csrfSecret, isDemo)} codes={result.recoveryCodes} />,
@@ -272,6 +298,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
               page={pageContext(request, csrfSecret, isDemo)}
               error={formError}
               enrolment={state ? await enrolmentView(state) : undefined}
+              next={next}
             />
           );
         });

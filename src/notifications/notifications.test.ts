@@ -17,12 +17,18 @@ import { listInAppNotifications, notify } from './service.ts';
 import { renderTemplate, TEMPLATES, type TemplateName } from './templates.ts';
 
 describe('templates', () => {
-  it('exist in both languages and fill every placeholder', () => {
+  it('exist in both languages with the same placeholders, and fill every one', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
     for (const name of Object.keys(TEMPLATES) as TemplateName[]) {
+      const { id, en } = TEMPLATES[name];
+      const names = [...new Set(placeholders(`${id.subject} ${id.body}`))];
+      expect([...new Set(placeholders(`${en.subject} ${en.body}`))], name).toEqual(names);
+      const params = Object.fromEntries(names.map((n) => [n, `<${n}:value>`]));
       for (const lang of ['id', 'en'] as const) {
-        const rendered = renderTemplate(name, lang, { code: '123456', minutes: 10 });
-        expect(`${rendered.subject} ${rendered.body}`).not.toMatch(/\{\w+\}/);
-        expect(rendered.body).toContain('123456');
+        const rendered = renderTemplate(name, lang, params);
+        const text = `${rendered.subject} ${rendered.body}`;
+        expect(text).not.toMatch(/\{\w+\}/);
+        for (const n of names) expect(text, `${name} ${lang}`).toContain(`<${n}:value>`);
       }
     }
   });

@@ -30,6 +30,56 @@ export const TEMPLATES = {
       body: 'The code to recover your account is {code}, valid for {minutes} minutes. If you did not ask for it, ignore this message.',
     },
   },
+  'application.submitted': {
+    id: {
+      subject: 'Permohonan {trackingNumber} diterima',
+      body: 'Permohonan {service} Anda telah diterima dengan nomor {trackingNumber}. Batas waktu penyelesaian: {dueDate}. Pantau prosesnya di Gapura.',
+    },
+    en: {
+      subject: 'Application {trackingNumber} received',
+      body: 'Your application for {service} was received as {trackingNumber}. It is due by {dueDate}. Follow its progress on Gapura.',
+    },
+  },
+  'application.state_changed': {
+    id: {
+      subject: 'Status permohonan {trackingNumber}: {state}',
+      body: 'Permohonan {service} Anda ({trackingNumber}) kini berstatus "{state}". Catatan petugas: {comment}. Lihat rinciannya di Gapura.',
+    },
+    en: {
+      subject: 'Application {trackingNumber}: {state}',
+      body: 'Your application for {service} ({trackingNumber}) is now "{state}". Officer\'s note: {comment}. See the details on Gapura.',
+    },
+  },
+  'application.returned': {
+    id: {
+      subject: 'Permohonan {trackingNumber} perlu diperbaiki',
+      body: 'Petugas mengembalikan permohonan {service} Anda ({trackingNumber}) untuk diperbaiki: {comment}. Perbaiki isian yang ditandai lalu kirim ulang di Gapura. Batas waktu layanan berhenti sampai Anda mengirim ulang.',
+    },
+    en: {
+      subject: 'Application {trackingNumber} needs changes',
+      body: 'An officer returned your application for {service} ({trackingNumber}) for revision: {comment}. Fix the flagged answers and resubmit on Gapura. The service deadline is paused until you resubmit.',
+    },
+  },
+  'application.rejected': {
+    id: {
+      subject: 'Permohonan {trackingNumber} ditolak',
+      body: 'Permohonan {service} Anda ({trackingNumber}) ditolak dengan alasan: {comment}. Anda dapat mengajukan keberatan kepada instansi.',
+    },
+    en: {
+      subject: 'Application {trackingNumber} rejected',
+      body: 'Your application for {service} ({trackingNumber}) was rejected. Reason: {comment}. You may appeal to the agency.',
+    },
+  },
+  'application.escalated': {
+    id: {
+      subject: 'Eskalasi: permohonan {trackingNumber} {level}',
+      body: 'Permohonan {service} ({trackingNumber}) pada tahap "{state}" {level}: batas waktu {deadline} ({deadlineKind}). Periksa kotak masuk instansi.',
+    },
+    en: {
+      subject: 'Escalation: application {trackingNumber} {level}',
+      body: 'Application for {service} ({trackingNumber}) in "{state}" is {level}: deadline {deadline} ({deadlineKind}). Check the agency inbox.',
+    },
+  },
 } satisfies Record<string, Record<Lang, Template>>;
 
 export type TemplateName = keyof typeof TEMPLATES;

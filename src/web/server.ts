@@ -9,12 +9,16 @@ import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { agencyRoutes } from '../agencies/routes.ts';
+import { inboxRoutes } from '../applications/inbox-routes.tsx';
+import { applicationApiRoutes } from '../applications/routes.ts';
+import { applicationPageRoutes } from '../applications/site-routes.tsx';
 import { auditRoutes } from '../audit/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { designerRoutes } from '../catalog/designer-routes.tsx';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { catalogueSiteRoutes } from '../catalog/site-routes.tsx';
 import type { AppContext } from '../context.ts';
+import { documentRoutes } from '../documents/routes.tsx';
 import { decide } from '../identity/policy.ts';
 import { registrationRoutes } from '../identity/registration-routes.tsx';
 import { identityRoutes } from '../identity/routes.tsx';
@@ -45,8 +49,8 @@ export interface ServerOptions {
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** Bodies the API reads: JSON, uploads, and YAML service definitions (routes without a parser still refuse it). */
-const API_BODY_TYPES = ['application/json', 'multipart/form-data', 'application/yaml'];
+/** Bodies the API reads: JSON, uploads, YAML service definitions and PDFs to verify (routes without a parser still refuse them). */
+const API_BODY_TYPES = ['application/json', 'multipart/form-data', 'application/yaml', 'application/pdf'];
 /** Longer URLs are refused: no page or API needs them, and they end up in logs. */
 const MAX_URL_LENGTH = 4096;
 
@@ -165,6 +169,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       if (decision === 'unauthenticated') throw new DomainError('auth.not_authenticated');
       if (decision === 'forbidden') throw new DomainError('auth.forbidden');
     }
+    // No text field anywhere has a use for NUL, and PostgreSQL cannot store it in text.
+    if (containsNul(request.query) || containsNul(request.params) || containsNul(request.body))
+      throw new DomainError('request.invalid');
     if (!UNSAFE.has(request.method)) return;
     const api = isApiRequest(request);
     if (api && !request.sessionToken) return; // JSON-only API without a session cookie: no ambient authority to abuse
@@ -226,10 +233,31 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(catalogueSiteRoutes, deps);
   await app.register(designerRoutes, deps);
   await app.register(regionRoutes, deps);
+  await app.register(applicationApiRoutes, deps);
+  await app.register(applicationPageRoutes, deps);
+  await app.register(inboxRoutes, deps);
+  await app.register(documentRoutes, deps);
   await app.register(identityRoutes, deps);
   await app.register(registrationRoutes, deps);
   await app.register(notificationRoutes, deps);
   return app;
+}
+
+/** Whether a parsed value holds a NUL character in any string or key (iterative: input may nest deeply). */
+function containsNul(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'string') {
+      if (next.includes('\u0000')) return true;
+    } else if (typeof next === 'object' && next !== null) {
+      for (const [key, child] of Object.entries(next)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(child);
+      }
+    }
+  }
+  return false;
 }
 
 export interface RouteInfo {

@@ -48,3 +48,19 @@ export async function apiSignIn(
   }
   return { cookie: token, csrf: body.csrfToken };
 }
+
+/** A multipart body as a browser would send it. */
+export async function multipart(
+  fields: Record<string, string | { name: string; type: string; bytes: Buffer }>,
+) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === 'string') form.append(name, value);
+    else form.append(name, new Blob([value.bytes], { type: value.type }), value.name);
+  }
+  const request = new Request('http://localhost/', { method: 'POST', body: form });
+  return {
+    payload: Buffer.from(await request.arrayBuffer()),
+    headers: { 'content-type': request.headers.get('content-type') ?? '' },
+  };
+}

@@ -378,6 +378,109 @@ function catalogueRequests(admin: { cookie: string; csrf: string }): Hostile[] {
   return out;
 }
 
+/** Applications attacked by a signed-in citizen and by anyone through public tracking. */
+function applicationRequests(citizen: { cookie: string; csrf: string }): Hostile[] {
+  const auth = { cookies: { gapura_session: citizen.cookie } };
+  const json = { 'content-type': 'application/json', 'x-csrf-token': citizen.csrf };
+  const someone = '0190f5a2-3c4d-7e8f-9a0b-1c2d3e4f5a6b';
+  const out: Hostile[] = [
+    {
+      name: 'submit-at-once without consent',
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: { ...json, 'idempotency-key': 'hostile-0001' },
+      payload: JSON.stringify({ service: 'sktm', answers: {}, submit: true }),
+      ...auth,
+    },
+    {
+      name: 'idempotency key with control characters',
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: { ...json, 'idempotency-key': 'a\u0000b; drop table' },
+      payload: JSON.stringify({ service: 'sktm', submit: true, consent: true }),
+      ...auth,
+    },
+    {
+      name: 'application for a service that does not exist',
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: json,
+      payload: JSON.stringify({ service: 'tidak-ada' }),
+      ...auth,
+    },
+    {
+      name: 'answers into somebody else’s application',
+      method: 'PATCH',
+      url: `/api/v1/applications/${someone}/answers`,
+      headers: json,
+      payload: JSON.stringify({ answers: { nama: 'x' } }),
+      ...auth,
+    },
+    {
+      name: 'answers with prototype pollution',
+      method: 'PATCH',
+      url: `/api/v1/applications/${someone}/answers`,
+      headers: json,
+      payload: '{"answers":{"__proto__":{"admin":true}}}',
+      ...auth,
+    },
+    {
+      name: 'answers as an array',
+      method: 'PATCH',
+      url: `/api/v1/applications/${someone}/answers`,
+      headers: json,
+      payload: '{"answers":[1,2,3]}',
+      ...auth,
+    },
+    {
+      name: 'application id with traversal',
+      method: 'GET',
+      url: '/api/v1/applications/..%2F..%2Fetc',
+      ...auth,
+    },
+    {
+      name: 'submit without a session',
+      method: 'POST',
+      url: `/api/v1/applications/${someone}/submit`,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"consent":true}',
+    },
+    {
+      name: 'upload larger than any field allows',
+      method: 'POST',
+      url: `/api/v1/applications/${someone}/uploads?field=dok`,
+      headers: { 'content-type': 'multipart/form-data; boundary=x', 'x-csrf-token': citizen.csrf },
+      payload: `--x\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-${'a'.repeat(21 * 1024 * 1024)}\r\n--x--\r\n`,
+      ...auth,
+    },
+    {
+      name: 'upload with a broken multipart body',
+      method: 'POST',
+      url: `/api/v1/applications/${someone}/uploads?field=dok`,
+      headers: { 'content-type': 'multipart/form-data; boundary=x', 'x-csrf-token': citizen.csrf },
+      payload: '--x\r\nContent-Disposition: form-data; name="file"\r\n\r\nno end',
+      ...auth,
+    },
+    {
+      name: 'track with an empty body',
+      method: 'POST',
+      url: '/api/v1/track',
+      headers: { 'content-type': 'application/json' },
+      payload: '{}',
+    },
+  ];
+  for (const injection of INJECTIONS) {
+    out.push({
+      name: `track number=${JSON.stringify(injection)}`,
+      method: 'POST',
+      url: '/api/v1/track',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ trackingNumber: injection, secret: injection }),
+    });
+  }
+  return out;
+}
+
 /** A fingerprint of every table that holds accounts, agencies or personal data. */
 async function fingerprint(opened: Opened): Promise<string> {
   const { db } = opened.ctx;
@@ -391,6 +494,8 @@ async function fingerprint(opened: Opened): Promise<string> {
     db.selectFrom('data_keys').selectAll().orderBy('id').execute(),
     db.selectFrom('services').selectAll().orderBy('id').execute(),
     db.selectFrom('service_versions').selectAll().orderBy('id').execute(),
+    db.selectFrom('applications').selectAll().orderBy('id').execute(),
+    db.selectFrom('application_events').selectAll().orderBy('id').execute(),
   ]);
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
@@ -422,10 +527,13 @@ describe.each(ENGINES)('hostile requests against the server', (engine) => {
       const session = await apiSignIn(app, opened, admin.email, admin.password);
       const agencyAdmin = accounts.find((a) => a.email === 'admin.disdukcapil@sukamaju.example')!;
       const agencySession = await apiSignIn(app, opened, agencyAdmin.email, agencyAdmin.password);
+      const citizen = accounts.find((a) => a.role === 'citizen')!;
+      const citizenSession = await apiSignIn(app, opened, citizen.email, citizen.password);
       const requests = [
         ...injectionRequests(),
         ...malformedRequests(session),
         ...catalogueRequests(agencySession),
+        ...applicationRequests(citizenSession),
       ];
       expect(requests.length).toBeGreaterThanOrEqual(200);
       const before = await fingerprint(opened);

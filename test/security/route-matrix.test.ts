@@ -11,7 +11,10 @@ import { ENGINES, type FreshDatabase, freshDatabase, onEngine, openTestContext }
  * Who may reach a route, written independently of the code's own policies. `ownAgency` limits the
  * roles to staff of the agency the URL names (the demo's disdukcapil): the others are refused.
  */
-type Access = 'anyone' | 'signed_in' | readonly StaffRole[] | { ownAgency: readonly StaffRole[] };
+type Access = 'anyone' | 'signed_in' | 'citizen' | readonly StaffRole[] | { ownAgency: readonly StaffRole[] };
+
+/** A well-formed application id that exists nowhere: callers who may use the route get 404. */
+const UNKNOWN_ID = '0190f5a2-3c4d-7e8f-9a0b-1c2d3e4f5a6b';
 
 /**
  * Every route of the running server and who may reach it. A route missing here fails the test,
@@ -105,6 +108,107 @@ const EXPECTED: Record<string, { access: Access; url?: string }> = {
     url: '/admin/services/akta-kelahiran/compare?from=1&to=1',
   },
   'GET /api/v1/schemas/service-definition.json': { access: 'anyone' },
+  'POST /api/v1/applications': { access: 'citizen' },
+  'GET /api/v1/applications': { access: 'citizen' },
+  'GET /api/v1/applications/:id': { access: 'citizen', url: `/api/v1/applications/${UNKNOWN_ID}` },
+  'PATCH /api/v1/applications/:id/answers': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/answers`,
+  },
+  'POST /api/v1/applications/:id/submit': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/submit`,
+  },
+  'GET /api/v1/applications/:id/receipt': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/receipt`,
+  },
+  'POST /api/v1/track': { access: 'anyone' },
+  'POST /api/v1/counter/applications': { access: ['counter_officer'] },
+  'POST /api/v1/applications/link': { access: 'citizen' },
+  'POST /api/v1/applications/:id/uploads': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/uploads?field=dok`,
+  },
+  'GET /api/v1/applications/:id/uploads': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/uploads`,
+  },
+  'GET /api/v1/applications/:id/uploads/:uploadId': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/uploads/${UNKNOWN_ID}`,
+  },
+  'DELETE /api/v1/applications/:id/uploads/:uploadId': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/uploads/${UNKNOWN_ID}`,
+  },
+  'GET /services/:slug/apply': { access: 'anyone', url: '/services/sktm/apply' },
+  'POST /services/:slug/apply': { access: 'citizen', url: '/services/sktm/apply' },
+  'GET /applications': { access: 'citizen' },
+  'GET /applications/:id': { access: 'citizen', url: `/applications/${UNKNOWN_ID}` },
+  'GET /applications/:id/sections/:n': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/sections/0` },
+  'POST /applications/:id/sections/:n': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/sections/0` },
+  'GET /applications/:id/review': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/review` },
+  'POST /applications/:id/submit': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/submit` },
+  'GET /applications/:id/receipt': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/receipt` },
+  'GET /applications/:id/receipt.pdf': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/receipt.pdf` },
+  'GET /track': { access: 'anyone' },
+  'POST /track': { access: 'anyone' },
+  'GET /api/v1/inbox': { access: ['counter_officer', 'verifier', 'approver', 'supervisor'] },
+  'GET /api/v1/inbox/:id': {
+    access: ['counter_officer', 'verifier', 'approver', 'supervisor'],
+    url: `/api/v1/inbox/${UNKNOWN_ID}`,
+  },
+  'POST /api/v1/applications/:id/actions': {
+    access: 'signed_in',
+    url: `/api/v1/applications/${UNKNOWN_ID}/actions`,
+  },
+  'POST /api/v1/applications/:id/claim': {
+    access: ['counter_officer', 'verifier', 'approver', 'supervisor'],
+    url: `/api/v1/applications/${UNKNOWN_ID}/claim`,
+  },
+  'POST /api/v1/applications/:id/assign': {
+    access: ['supervisor'],
+    url: `/api/v1/applications/${UNKNOWN_ID}/assign`,
+  },
+  'POST /api/v1/applications/:id/identity-verified': {
+    access: ['counter_officer', 'verifier'],
+    url: `/api/v1/applications/${UNKNOWN_ID}/identity-verified`,
+  },
+  'GET /inbox': { access: ['counter_officer', 'verifier', 'approver', 'supervisor'] },
+  'GET /inbox/:id': {
+    access: ['counter_officer', 'verifier', 'approver', 'supervisor'],
+    url: `/inbox/${UNKNOWN_ID}`,
+  },
+  'POST /inbox/:id/actions': {
+    access: ['counter_officer', 'verifier', 'approver', 'supervisor'],
+    url: `/inbox/${UNKNOWN_ID}/actions`,
+  },
+  'POST /inbox/:id/claim': {
+    access: ['counter_officer', 'verifier', 'approver', 'supervisor'],
+    url: `/inbox/${UNKNOWN_ID}/claim`,
+  },
+  'POST /inbox/:id/assign': { access: ['supervisor'], url: `/inbox/${UNKNOWN_ID}/assign` },
+  'POST /inbox/:id/identity': {
+    access: ['counter_officer', 'verifier'],
+    url: `/inbox/${UNKNOWN_ID}/identity`,
+  },
+  'GET /verify': { access: 'anyone' },
+  'GET /verify/:id': { access: 'anyone', url: `/verify/${UNKNOWN_ID}` },
+  'POST /verify': { access: 'anyone' },
+  'GET /api/v1/documents/:id/verification': {
+    access: 'anyone',
+    url: `/api/v1/documents/${UNKNOWN_ID}/verification`,
+  },
+  'POST /api/v1/documents/verify': { access: 'anyone' },
+  'POST /api/v1/documents/:id/revoke': {
+    access: ['approver', 'supervisor', 'agency_admin'],
+    url: `/api/v1/documents/${UNKNOWN_ID}/revoke`,
+  },
+  'GET /api/v1/agencies/:slug/document-keys': {
+    access: 'anyone',
+    url: '/api/v1/agencies/disdukcapil/document-keys',
+  },
   'GET /api/v1/regions': { access: 'anyone', url: '/api/v1/regions?parent=32' },
   'GET /api/v1/services': { access: 'anyone' },
   'GET /api/v1/services/:slug': { access: 'anyone', url: '/api/v1/services/sktm' },
@@ -148,7 +252,8 @@ function isAllowed(access: Access, caller: Caller): boolean {
   if (access === 'anyone') return true;
   if (caller.role === 'anonymous') return false;
   if (access === 'signed_in') return true;
-  if (caller.role === 'citizen') return false;
+  if (access === 'citizen' || caller.role === 'citizen')
+    return access === 'citizen' && caller.role === 'citizen';
   if ('ownAgency' in access)
     return caller.agencySlug === 'disdukcapil' && access.ownAgency.includes(caller.role);
   return access.includes(caller.role);

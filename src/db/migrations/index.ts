@@ -7,6 +7,9 @@ import { m004CitizenAccounts } from './004-citizen-accounts.ts';
 import { m005Holidays } from './005-holidays.ts';
 import { m006TotpEnrolment } from './006-totp-enrolment.ts';
 import { m007Services } from './007-services.ts';
+import { m008Applications } from './008-applications.ts';
+import { m009Documents } from './009-documents.ts';
+import { m010Attachments } from './010-attachments.ts';
 
 /** A forward-only schema change. `up` runs inside a transaction together with its record. */
 export interface Migration {
@@ -24,4 +27,7 @@ export const migrations: readonly Migration[] = [
   m005Holidays,
   m006TotpEnrolment,
   m007Services,
+  m008Applications,
+  m009Documents,
+  m010Attachments,
 ];

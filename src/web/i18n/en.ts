@@ -1,9 +1,15 @@
 /** English. The type makes a key missing here (or extra) a compile error. */
+import { applicationsEn } from './applications.ts';
 import { catalogueEn } from './catalogue.ts';
 import { designerEn } from './designer.ts';
+import { documentsEn } from './documents.ts';
 import type { MessageKey } from './id.ts';
+import { inboxEn } from './inbox.ts';
 
 export const en: Record<MessageKey, string> = {
+  ...applicationsEn,
+  ...documentsEn,
+  ...inboxEn,
   ...catalogueEn,
   ...designerEn,
   'app.name': 'Gapura',
@@ -14,6 +20,7 @@ export const en: Record<MessageKey, string> = {
   'layout.switch_language': 'Bahasa Indonesia',
   'nav.home': 'Home',
   'nav.services': 'Services',
+  'nav.my_services': 'Manage services',
   'nav.signin': 'Sign in',
   'nav.signout': 'Sign out',
   'nav.account': 'My account',
@@ -118,5 +125,24 @@ export const en: Record<MessageKey, string> = {
   'errors.service.no_draft': 'This service has no draft to publish.',
   'errors.service.not_published': 'This service is not published.',
   'errors.service.too_large': 'The service definition is too large (at most {maxBytes} bytes).',
+  'errors.application.invalid': '{count} answers need fixing before the application can be sent.',
+  'errors.application.not_editable': 'This application has been sent and cannot be changed now.',
+  'errors.application.changed':
+    'Someone else changed this application a moment ago. Reload the page to see where it stands; nothing from your request was saved.',
+  'errors.application.not_submitted': 'This application has not been sent yet.',
+  'errors.application.consent_required': 'Tick the consent statement to send the application.',
+  'errors.application.idempotency_conflict': 'This submission key was already used for another application.',
+  'errors.application.track_failed':
+    'The tracking number or the secret code does not match. Check your receipt again.',
+  'errors.application.idempotency_key_required':
+    'Send an Idempotency-Key header so the application cannot be filed twice.',
+  'errors.application.already_linked': 'This application is already linked to another account.',
+  'errors.upload.unknown_field': 'This form has no file field "{field}".',
+  'errors.upload.empty': 'Choose a file to upload.',
+  'errors.upload.too_large': 'The file is too large: at most {maxKb} KB. It was not stored.',
+  'errors.upload.type_not_allowed':
+    'This kind of file is not accepted. Accepted: {accepted}. It was not stored.',
+  'errors.upload.too_many': 'This field already holds {maxFiles} files, the most it takes. Remove one first.',
+  'errors.upload.corrupt': 'This file is damaged in storage. Our staff have been told.',
   'errors.internal': 'Something went wrong on our side. Nothing you entered is lost; try again.',
 };

@@ -1,8 +1,14 @@
 /** Bahasa Indonesia: the default language. Every key here must exist in en.ts too (a type error otherwise). */
+import { applicationsId } from './applications.ts';
 import { catalogueId } from './catalogue.ts';
 import { designerId } from './designer.ts';
+import { documentsId } from './documents.ts';
+import { inboxId } from './inbox.ts';
 
 export const id = {
+  ...applicationsId,
+  ...documentsId,
+  ...inboxId,
   ...catalogueId,
   ...designerId,
   'app.name': 'Gapura',
@@ -13,6 +19,7 @@ export const id = {
   'layout.switch_language': 'English',
   'nav.home': 'Beranda',
   'nav.services': 'Layanan',
+  'nav.my_services': 'Kelola layanan',
   'nav.signin': 'Masuk',
   'nav.signout': 'Keluar',
   'nav.account': 'Akun saya',
@@ -117,6 +124,26 @@ export const id = {
   'errors.service.no_draft': 'Layanan ini tidak memiliki draf untuk diterbitkan.',
   'errors.service.not_published': 'Layanan ini sedang tidak diterbitkan.',
   'errors.service.too_large': 'Definisi layanan terlalu besar (paling banyak {maxBytes} bita).',
+  'errors.application.invalid': 'Ada {count} isian yang perlu diperbaiki sebelum permohonan dikirim.',
+  'errors.application.not_editable': 'Permohonan ini sudah dikirim dan tidak dapat diubah sekarang.',
+  'errors.application.changed':
+    'Permohonan ini baru saja diubah orang lain. Muat ulang halaman untuk melihat keadaan terbarunya; tidak ada yang tersimpan dari permintaan Anda.',
+  'errors.application.not_submitted': 'Permohonan ini belum dikirim.',
+  'errors.application.consent_required': 'Centang pernyataan persetujuan untuk mengirim permohonan.',
+  'errors.application.idempotency_conflict': 'Kunci pengiriman ini sudah dipakai untuk permohonan lain.',
+  'errors.application.track_failed':
+    'Nomor permohonan atau kode rahasia tidak cocok. Periksa lagi tanda terima Anda.',
+  'errors.application.idempotency_key_required':
+    'Kirim header Idempotency-Key agar permohonan tidak terkirim dua kali.',
+  'errors.application.already_linked': 'Permohonan ini sudah terhubung dengan akun lain.',
+  'errors.upload.unknown_field': 'Formulir ini tidak memiliki isian berkas "{field}".',
+  'errors.upload.empty': 'Pilih berkas yang akan diunggah.',
+  'errors.upload.too_large': 'Berkas terlalu besar: paling besar {maxKb} KB. Berkas tidak disimpan.',
+  'errors.upload.type_not_allowed':
+    'Jenis berkas ini tidak diterima. Yang diterima: {accepted}. Berkas tidak disimpan.',
+  'errors.upload.too_many':
+    'Isian ini sudah berisi {maxFiles} berkas, jumlah terbanyak. Hapus salah satu dulu.',
+  'errors.upload.corrupt': 'Berkas ini rusak di penyimpanan. Petugas kami telah diberi tahu.',
   'errors.internal': 'Terjadi kesalahan di sistem kami. Data Anda tidak hilang; coba lagi.',
 } as const;
 

@@ -1,4 +1,4 @@
-import type { Principal } from '../../identity/roles.ts';
+import { hasRole, INBOX_ROLES, type Principal } from '../../identity/roles.ts';
 import { type Lang, type MessageKey, t } from '../i18n/index.ts';
 
 /** What every page needs to render its frame. */
@@ -58,6 +58,21 @@ export function Layout(props: {
             <nav class="g-header__nav" aria-label={tr(page, 'nav.main')}>
               <a href="/">{tr(page, 'nav.home')}</a>
               <a href="/services">{tr(page, 'nav.services')}</a>
+              {page.principal?.kind === 'citizen' ? (
+                <a href="/applications">{tr(page, 'applications.my_title')}</a>
+              ) : (
+                ''
+              )}
+              {INBOX_ROLES.some((role) => hasRole(page.principal, role)) ? (
+                <a href="/inbox">{tr(page, 'inbox.title')}</a>
+              ) : (
+                ''
+              )}
+              {hasRole(page.principal, 'agency_admin') ? (
+                <a href="/admin/services">{tr(page, 'nav.my_services')}</a>
+              ) : (
+                ''
+              )}
               {page.principal ? (
                 <a href="/account">{tr(page, 'nav.account')}</a>
               ) : (

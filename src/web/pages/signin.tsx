@@ -1,14 +1,25 @@
 import { FormPage } from './form-page.tsx';
 import { Layout, type PageContext, tr } from './layout.tsx';
 
-export function SignInPage(props: { page: PageContext; contact?: string; error?: string; notice?: string }) {
+/** `/path` plus `?next=…` when the visitor should come back somewhere after signing in. */
+export function withNext(path: string, next: string | undefined): string {
+  return next ? `${path}?next=${encodeURIComponent(next)}` : path;
+}
+
+export function SignInPage(props: {
+  page: PageContext;
+  contact?: string;
+  error?: string;
+  notice?: string;
+  next?: string;
+}) {
   const { page } = props;
   return (
     <FormPage
       page={page}
       title={tr(page, 'signin.title')}
       notice={props.notice}
-      action="/signin"
+      action={withNext('/signin', props.next)}
       submit={tr(page, 'signin.submit')}
       formError={props.error}
       fields={[
@@ -37,6 +48,7 @@ export function SecondFactorPage(props: {
   page: PageContext;
   error?: string;
   enrolment?: { qrSvg: string; secret: string } | undefined;
+  next?: string;
 }) {
   const { page, enrolment } = props;
   const intro = enrolment ? (
@@ -61,7 +73,7 @@ export function SecondFactorPage(props: {
       title={tr(page, enrolment ? 'enrol.title' : 'signin.totp_title')}
       lead={enrolment ? undefined : tr(page, 'signin.totp_lead')}
       intro={intro}
-      action="/signin/code"
+      action={withNext('/signin/code', props.next)}
       submit={tr(page, 'signin.totp_submit')}
       fields={[
         {

@@ -1,0 +1,673 @@
+/**
+ * Applications from the citizen's side: a draft saved at every step, submission (idempotent), the
+ * tracking number and secret, the citizen's own list, and public tracking without an account.
+ *
+ * An application is one row from its first answer: the draft *is* the application, so a double
+ * click or a retried request submits it once. A conditional update on `row_version` decides which
+ * of two simultaneous submissions files it; the other reads the result. A request that creates and
+ * submits in one go (the API) carries an `Idempotency-Key`, unique per applicant.
+ */
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { appendAuditLeaf } from '../audit/log.ts';
+import { type AgencyTimeZone, isAgencyTimeZone } from '../calendar/calendar.ts';
+import { calendarFor } from '../calendar/service.ts';
+import { type AnswerError, compileDefinition } from '../catalog/compile.ts';
+import type { LocalText, ServiceDefinition } from '../catalog/schemas.ts';
+import { getPublished } from '../catalog/service.ts';
+import { findServiceBySlug, findVersionById } from '../catalog/store.ts';
+import type { AppContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { newId, nowIso } from '../db/ids.ts';
+import { hitRateLimit } from '../identity/rate-limit.ts';
+import { hasRole, type Principal } from '../identity/roles.ts';
+import { notify } from '../notifications/service.ts';
+import { DomainError } from '../web/domain-error.ts';
+import type { Lang } from '../web/i18n/index.ts';
+import { ALPHABET, newTrackingNumber, parseTrackingNumber } from './tracking.ts';
+
+/** The consent statement's version; the text lives with the pages and changes with this number. */
+export const CONSENT_VERSION = '2026-1';
+const SECRET_LENGTH = 8;
+/** Wrong tracking secrets allowed per number and per client in a quarter of an hour. */
+const TRACK_LIMIT = { limit: 10, windowMs: 15 * 60_000 };
+
+export type Answers = Record<string, unknown>;
+
+export interface ApplicationView {
+  id: string;
+  stage: 'draft' | 'active' | 'closed';
+  service: { slug: string; name: LocalText; version: number };
+  agency: { slug: string; name: LocalText };
+  state: { key: string; label: LocalText; applicantCanEdit: boolean } | null;
+  outcome: 'approved' | 'rejected' | 'withdrawn' | null;
+  trackingNumber: string | null;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  dueAt: string | null;
+  rowVersion: number;
+  assisted: boolean;
+}
+
+export interface ApplicationDetail extends ApplicationView {
+  answers: Answers;
+  definition: ServiceDefinition;
+  history: Array<{
+    kind: string;
+    action: string | null;
+    fromState: string | null;
+    toState: string | null;
+    at: string;
+  }>;
+}
+
+export interface Receipt {
+  id: string;
+  trackingNumber: string;
+  trackingSecret: string;
+  state: string;
+  submittedAt: string;
+  dueAt: string;
+}
+
+/** Answers that do not validate, each with its field path and a message in both languages. */
+export class AnswerProblems extends DomainError {
+  constructor(readonly errors: readonly AnswerError[]) {
+    super('application.invalid', { count: errors.length, errors });
+  }
+}
+
+/** An agency's encryption scope: its own id, as for every other record of the agency. */
+export function scopeOf(agencyId: string): string {
+  return agencyId;
+}
+
+export async function agencyOf(db: Db, agencyId: string) {
+  const agency = await db
+    .selectFrom('agencies')
+    .select(['id', 'slug', 'code', 'name_id', 'name_en', 'timezone'])
+    .where('id', '=', agencyId)
+    .executeTakeFirst();
+  if (!agency) throw new DomainError('not_found');
+  const timezone: AgencyTimeZone = isAgencyTimeZone(agency.timezone) ? agency.timezone : 'Asia/Jakarta';
+  return { ...agency, timezone };
+}
+
+/** Starts a draft of the published version of a service for a signed-in citizen. */
+export function startApplication(
+  ctx: AppContext,
+  applicant: Principal,
+  slug: string,
+  answers: Answers = {},
+): Promise<{ id: string }> {
+  return insertDraft(
+    ctx,
+    { applicantId: applicant.userId, assistedBy: null, actorId: applicant.userId },
+    slug,
+    answers,
+  );
+}
+
+async function insertDraft(
+  ctx: AppContext,
+  filer: Filer,
+  slug: string,
+  answers: Answers,
+): Promise<{ id: string }> {
+  const published = await getPublished(ctx, slug);
+  const service = await findServiceBySlug(ctx.db, slug);
+  if (!service) throw new DomainError('not_found');
+  await ctx.keyring.prepare([scopeOf(service.agency_id)]);
+  const id = newId();
+  const now = nowIso();
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('applications')
+      .values({
+        id,
+        agency_id: service.agency_id,
+        service_id: service.id,
+        service_version_id: published.versionId,
+        applicant_id: filer.applicantId,
+        assisted_by: filer.assistedBy,
+        stage: 'draft',
+        state: null,
+        outcome: null,
+        answers_enc: ctx.keyring.encrypt(
+          scopeOf(service.agency_id),
+          JSON.stringify(answers),
+          `applications.answers:${id}`,
+        ),
+        tracking_number: null,
+        tracking_secret_enc: null,
+        submit_key: null,
+        consent_version: null,
+        row_version: 1,
+        created_at: now,
+        updated_at: now,
+        submitted_at: null,
+        due_at: null,
+        assigned_to: null,
+        state_entered_at: null,
+        state_due_at: null,
+        closed_at: null,
+      })
+      .execute();
+    await trx
+      .insertInto('application_events')
+      .values({
+        id: newId(),
+        application_id: id,
+        kind: 'created',
+        action: null,
+        from_state: null,
+        to_state: null,
+        actor_id: filer.actorId,
+        comment_enc: null,
+        created_at: now,
+      })
+      .execute();
+  });
+  return { id };
+}
+
+export type ApplicationRow = NonNullable<Awaited<ReturnType<typeof findRow>>>;
+
+export function findRow(db: Db, id: string) {
+  return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The applicant's own application; anybody else's (or none) is simply not found. */
+async function ownRow(ctx: AppContext, applicant: Principal, id: string): Promise<ApplicationRow> {
+  const row = /^[0-9a-f-]{36}$/.test(id) ? await findRow(ctx.db, id) : undefined;
+  if (!row || row.applicant_id === null || row.applicant_id !== applicant.userId)
+    throw new DomainError('not_found');
+  return row;
+}
+
+export async function definitionOf(
+  db: Db,
+  versionId: string,
+): Promise<{ definition: ServiceDefinition; version: number }> {
+  const version = await findVersionById(db, versionId);
+  if (!version) throw new DomainError('not_found');
+  // Published versions were validated before publishing and never change.
+  return { definition: JSON.parse(version.definition) as ServiceDefinition, version: version.version };
+}
+
+export async function answersOf(ctx: AppContext, row: ApplicationRow): Promise<Answers> {
+  const text = await ctx.keyring.decrypt(row.answers_enc, `applications.answers:${row.id}`);
+  const value: unknown = JSON.parse(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Answers) : {};
+}
+
+export function validatorOf(definition: ServiceDefinition, versionId: string, timeZone: AgencyTimeZone) {
+  return compileDefinition(definition, { cacheKey: versionId, timeZone });
+}
+
+/** Keys of the fields of one form section (a group is one key). */
+export function sectionKeys(definition: ServiceDefinition, sectionIndex: number): string[] {
+  return definition.form.sections[sectionIndex]?.fields.map((f) => f.key) ?? [];
+}
+
+/**
+ * Saves answers into a draft (merged over what is there: the draft is saved at every step) and
+ * returns the problems of the fields just sent, so a section can be shown again with them. What
+ * was typed is stored even when it does not validate yet: nothing is lost.
+ */
+export async function saveAnswers(
+  ctx: AppContext,
+  applicant: Principal,
+  id: string,
+  answers: Answers,
+): Promise<{ rowVersion: number; errors: AnswerError[] }> {
+  const row = await ownRow(ctx, applicant, id);
+  if (row.stage !== 'draft') throw new DomainError('application.not_editable');
+  const agency = await agencyOf(ctx.db, row.agency_id);
+  const { definition } = await definitionOf(ctx.db, row.service_version_id);
+  const known = new Set(definition.form.sections.flatMap((s) => s.fields.map((f) => f.key)));
+  const merged = { ...(await answersOf(ctx, row)) };
+  for (const [key, value] of Object.entries(answers)) if (known.has(key)) merged[key] = value;
+  await ctx.keyring.prepare([scopeOf(row.agency_id)]);
+  const updated = await ctx.db
+    .updateTable('applications')
+    .set({
+      answers_enc: ctx.keyring.encrypt(
+        scopeOf(row.agency_id),
+        JSON.stringify(merged),
+        `applications.answers:${id}`,
+      ),
+      row_version: row.row_version + 1,
+      updated_at: nowIso(),
+    })
+    .where('id', '=', id)
+    .where('row_version', '=', row.row_version)
+    .where('stage', '=', 'draft')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('application.changed');
+  const result = validatorOf(definition, row.service_version_id, agency.timezone).validate(merged);
+  const sent = new Set(Object.keys(answers));
+  const errors = result.ok ? [] : result.errors.filter((e) => sent.has(e.path.split(/[.[]/)[0] ?? ''));
+  return { rowVersion: row.row_version + 1, errors };
+}
+
+function newSecret(): string {
+  let secret = '';
+  for (let i = 0; i < SECRET_LENGTH; i++) secret += ALPHABET[randomInt(ALPHABET.length)];
+  return secret;
+}
+
+async function receiptOf(ctx: AppContext, row: ApplicationRow): Promise<Receipt> {
+  if (!row.tracking_number || !row.tracking_secret_enc || !row.state || !row.submitted_at || !row.due_at)
+    throw new DomainError('application.not_submitted');
+  return {
+    id: row.id,
+    trackingNumber: row.tracking_number,
+    trackingSecret: await ctx.keyring.decrypt(row.tracking_secret_enc, `applications.secret:${row.id}`),
+    state: row.state,
+    submittedAt: row.submitted_at,
+    dueAt: row.due_at,
+  };
+}
+
+/** Idempotency keys are the sender's own: namespaced by who files, so two people never collide. */
+function submitKey(actorId: string, row: { applicant_id: string | null }, key: string): string {
+  return row.applicant_id === null ? `c:${actorId}:${key}` : `u:${row.applicant_id}:${key}`;
+}
+
+function findBySubmitKey(db: Db, key: string) {
+  return db.selectFrom('applications').selectAll().where('submit_key', '=', key).executeTakeFirst();
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  return code === '23505' || code.startsWith('SQLITE_CONSTRAINT');
+}
+
+/**
+ * Files a draft: every answer must validate and the consent statement must be accepted. Submitting
+ * an application that is already filed returns its receipt again (a double click, a retry).
+ */
+export async function submitApplication(
+  ctx: AppContext,
+  applicant: Principal,
+  id: string,
+  input: { consent: boolean; lang: Lang; idempotencyKey?: string },
+): Promise<Receipt> {
+  const row = await ownRow(ctx, applicant, id);
+  if (row.stage !== 'draft') return receiptOf(ctx, row);
+  return fileDraft(ctx, row, { ...input, actorId: applicant.userId });
+}
+
+/** The filing itself, for a draft row whoever files it (the applicant, or an officer at a counter). */
+async function fileDraft(
+  ctx: AppContext,
+  row: ApplicationRow,
+  input: { consent: boolean; lang: Lang; idempotencyKey?: string; actorId: string },
+): Promise<Receipt> {
+  const id = row.id;
+  if (!input.consent) throw new DomainError('application.consent_required');
+  const agency = await agencyOf(ctx.db, row.agency_id);
+  const { definition } = await definitionOf(ctx.db, row.service_version_id);
+  const checked = validatorOf(definition, row.service_version_id, agency.timezone).validate(
+    await answersOf(ctx, row),
+  );
+  if (!checked.ok) throw new AnswerProblems(checked.errors);
+  const calendar = await calendarFor(ctx, agency.id);
+  await ctx.keyring.prepare([scopeOf(agency.id)]);
+  const scope = scopeOf(agency.id);
+  for (let attempt = 0; ; attempt++) {
+    const now = new Date();
+    const tracking = newTrackingNumber(agency.code, now);
+    const secret = newSecret();
+    const dueAt = calendar.deadline(now, definition.standard.completionDays, agency.timezone).toISOString();
+    const start = definition.workflow.states.find((s) => s.key === definition.workflow.startState);
+    const stateDueAt =
+      start?.slaRuns && start.slaDays !== undefined
+        ? calendar.deadline(now, start.slaDays, agency.timezone).toISOString()
+        : null;
+    try {
+      const filed = await ctx.db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('applications')
+          .set({
+            stage: 'active',
+            state: definition.workflow.startState,
+            // Hidden fields are dropped and values normalised: what is kept is what was accepted.
+            answers_enc: ctx.keyring.encrypt(
+              scope,
+              JSON.stringify(checked.values),
+              `applications.answers:${id}`,
+            ),
+            tracking_number: tracking.text,
+            tracking_secret_enc: ctx.keyring.encrypt(scope, secret, `applications.secret:${id}`),
+            submit_key: input.idempotencyKey ? submitKey(input.actorId, row, input.idempotencyKey) : null,
+            consent_version: CONSENT_VERSION,
+            row_version: row.row_version + 1,
+            updated_at: now.toISOString(),
+            submitted_at: now.toISOString(),
+            due_at: dueAt,
+            state_entered_at: now.toISOString(),
+            state_due_at: stateDueAt,
+          })
+          .where('id', '=', id)
+          .where('row_version', '=', row.row_version)
+          .where('stage', '=', 'draft')
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) return false;
+        await trx
+          .insertInto('application_events')
+          .values({
+            id: newId(),
+            application_id: id,
+            kind: 'submitted',
+            action: null,
+            from_state: null,
+            to_state: definition.workflow.startState,
+            actor_id: input.actorId,
+            comment_enc: null,
+            created_at: now.toISOString(),
+          })
+          .execute();
+        await appendAuditLeaf(trx, {
+          type: 'application.submitted',
+          actorId: input.actorId,
+          agencyId: agency.id,
+          subjectId: id,
+          facts: { service: definition.slug, state: definition.workflow.startState },
+        });
+        // A walk-in citizen without an account gets the receipt on paper instead.
+        if (row.applicant_id)
+          await notify(ctx, trx, {
+            template: 'application.submitted',
+            lang: input.lang,
+            userId: row.applicant_id,
+            channels: { inApp: true },
+            params: {
+              trackingNumber: tracking.text,
+              service: definition.name[input.lang],
+              dueDate: dueAt.slice(0, 10),
+            },
+          });
+        return true;
+      });
+      const current = await findRow(ctx.db, id);
+      if (!current) throw new DomainError('not_found');
+      if (!filed && current.stage === 'draft') throw new DomainError('application.changed');
+      return receiptOf(ctx, current);
+    } catch (err) {
+      // A tracking number drawn twice (35 random bits per agency and year) or the same
+      // Idempotency-Key on another draft: draw again, or report the key.
+      if (!isUniqueViolation(err) || attempt >= 3) throw err;
+      if (input.idempotencyKey) {
+        const earlier = await findBySubmitKey(ctx.db, submitKey(input.actorId, row, input.idempotencyKey));
+        if (earlier && earlier.id !== id) throw new DomainError('application.idempotency_conflict');
+      }
+    }
+  }
+}
+
+/** Who files an application in one request: a citizen for themself, or an officer at a counter. */
+interface Filer {
+  applicantId: string | null;
+  assistedBy: string | null;
+  actorId: string;
+}
+
+/**
+ * Creates and submits in one request: all or nothing (a request that cannot be filed leaves no
+ * draft behind), and the same `Idempotency-Key` from the same sender returns the application it
+ * filed first instead of filing another.
+ */
+async function fileNew(
+  ctx: AppContext,
+  filer: Filer,
+  slug: string,
+  answers: Answers,
+  input: { consent: boolean; lang: Lang; idempotencyKey: string },
+): Promise<Receipt> {
+  const key = submitKey(filer.actorId, { applicant_id: filer.applicantId }, input.idempotencyKey);
+  const earlier = await findBySubmitKey(ctx.db, key);
+  if (earlier) return receiptOf(ctx, earlier);
+  if (!input.consent) throw new DomainError('application.consent_required');
+  const published = await getPublished(ctx, slug);
+  const service = await findServiceBySlug(ctx.db, slug);
+  if (!service) throw new DomainError('not_found');
+  const agency = await agencyOf(ctx.db, service.agency_id);
+  const checked = validatorOf(published.definition, published.versionId, agency.timezone).validate(answers);
+  if (!checked.ok) throw new AnswerProblems(checked.errors);
+  const { id } = await insertDraft(ctx, filer, slug, answers);
+  try {
+    const row = await findRow(ctx.db, id);
+    if (!row) throw new DomainError('not_found');
+    return await fileDraft(ctx, row, { ...input, actorId: filer.actorId });
+  } catch (err) {
+    // Nothing was filed: remove the draft this request made, and when another request with the
+    // same key won the race, answer with its receipt.
+    await ctx.db.transaction().execute(async (trx) => {
+      const draft = await trx
+        .selectFrom('applications')
+        .select('id')
+        .where('id', '=', id)
+        .where('stage', '=', 'draft')
+        .executeTakeFirst();
+      if (!draft) return;
+      await trx.deleteFrom('application_events').where('application_id', '=', id).execute();
+      await trx.deleteFrom('applications').where('id', '=', id).execute();
+    });
+    if (err instanceof DomainError && err.code === 'application.idempotency_conflict') {
+      const winner = await findBySubmitKey(ctx.db, key);
+      if (winner) return receiptOf(ctx, winner);
+    }
+    throw err;
+  }
+}
+
+/** A citizen creates and files an application in one request (the API). */
+export function fileApplication(
+  ctx: AppContext,
+  applicant: Principal,
+  slug: string,
+  answers: Answers,
+  input: { consent: boolean; lang: Lang; idempotencyKey: string },
+): Promise<Receipt> {
+  return fileNew(
+    ctx,
+    { applicantId: applicant.userId, assistedBy: null, actorId: applicant.userId },
+    slug,
+    answers,
+    input,
+  );
+}
+
+/**
+ * Counter (assisted) mode: an officer of the service's agency files for a walk-in citizen, who
+ * consented at the counter and takes the receipt with the tracking secret on paper. The
+ * application is marked as assisted by that officer; the citizen can link it to an account later
+ * with the tracking number and secret.
+ */
+export async function fileAtCounter(
+  ctx: AppContext,
+  officer: Principal,
+  slug: string,
+  answers: Answers,
+  input: { consent: boolean; lang: Lang; idempotencyKey: string },
+): Promise<Receipt> {
+  const service = await findServiceBySlug(ctx.db, slug);
+  if (!service || !hasRole(officer, 'counter_officer', service.agency_id)) throw new DomainError('not_found');
+  return fileNew(
+    ctx,
+    { applicantId: null, assistedBy: officer.userId, actorId: officer.userId },
+    slug,
+    answers,
+    input,
+  );
+}
+
+/**
+ * Links a counter-filed application to the signed-in citizen who proves control of its tracking
+ * number and secret (rate limited like public tracking).
+ */
+export async function claimApplication(
+  ctx: AppContext,
+  citizen: Principal,
+  input: { trackingNumber: string; secret: string; client: string },
+): Promise<{ id: string }> {
+  await trackApplication(ctx, input);
+  const parsed = parseTrackingNumber(input.trackingNumber);
+  const row = parsed
+    ? await ctx.db
+        .selectFrom('applications')
+        .selectAll()
+        .where('tracking_number', '=', parsed.text)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw new DomainError('application.track_failed');
+  if (row.applicant_id === citizen.userId) return { id: row.id };
+  if (row.applicant_id !== null) throw new DomainError('application.already_linked');
+  const now = nowIso();
+  await ctx.db.transaction().execute(async (trx) => {
+    const linked = await trx
+      .updateTable('applications')
+      .set({ applicant_id: citizen.userId, row_version: row.row_version + 1, updated_at: now })
+      .where('id', '=', row.id)
+      .where('applicant_id', 'is', null)
+      .executeTakeFirst();
+    if (Number(linked.numUpdatedRows) !== 1) throw new DomainError('application.already_linked');
+    await appendAuditLeaf(trx, {
+      type: 'application.linked',
+      actorId: citizen.userId,
+      agencyId: row.agency_id,
+      subjectId: row.id,
+    });
+  });
+  return { id: row.id };
+}
+
+export async function viewOf(
+  ctx: AppContext,
+  row: ApplicationRow,
+): Promise<ApplicationView & { definition: ServiceDefinition }> {
+  const agency = await agencyOf(ctx.db, row.agency_id);
+  const { definition, version } = await definitionOf(ctx.db, row.service_version_id);
+  const state = row.state ? definition.workflow.states.find((s) => s.key === row.state) : undefined;
+  return {
+    id: row.id,
+    stage: row.stage,
+    service: { slug: definition.slug, name: definition.name, version },
+    agency: { slug: agency.slug, name: { id: agency.name_id, en: agency.name_en } },
+    state: state ? { key: state.key, label: state.label, applicantCanEdit: state.applicantCanEdit } : null,
+    outcome: row.outcome,
+    trackingNumber: row.tracking_number,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    dueAt: row.due_at,
+    rowVersion: row.row_version,
+    assisted: row.assisted_by !== null,
+    definition,
+  };
+}
+
+/** The applicant's application with its answers and history. */
+export async function getApplication(
+  ctx: AppContext,
+  applicant: Principal,
+  id: string,
+): Promise<ApplicationDetail> {
+  const row = await ownRow(ctx, applicant, id);
+  const view = await viewOf(ctx, row);
+  const events = await ctx.db
+    .selectFrom('application_events')
+    .select(['kind', 'action', 'from_state', 'to_state', 'created_at'])
+    .where('application_id', '=', id)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return {
+    ...view,
+    answers: await answersOf(ctx, row),
+    history: events.map((e) => ({
+      kind: e.kind,
+      action: e.action,
+      fromState: e.from_state,
+      toState: e.to_state,
+      at: e.created_at,
+    })),
+  };
+}
+
+/** The receipt of a filed application (tracking number and secret), for its applicant. */
+export async function getReceipt(ctx: AppContext, applicant: Principal, id: string): Promise<Receipt> {
+  return receiptOf(ctx, await ownRow(ctx, applicant, id));
+}
+
+/** The applicant's applications, newest change first. */
+export async function listMyApplications(ctx: AppContext, applicant: Principal): Promise<ApplicationView[]> {
+  const rows = await ctx.db
+    .selectFrom('applications')
+    .selectAll()
+    .where('applicant_id', '=', applicant.userId)
+    .orderBy('updated_at', 'desc')
+    .limit(200)
+    .execute();
+  const views: ApplicationView[] = [];
+  for (const row of rows) {
+    const { definition: _definition, ...view } = await viewOf(ctx, row);
+    views.push(view);
+  }
+  return views;
+}
+
+export interface PublicStatus {
+  trackingNumber: string;
+  service: LocalText;
+  agency: LocalText;
+  state: LocalText | null;
+  outcome: 'approved' | 'rejected' | 'withdrawn' | null;
+  submittedAt: string | null;
+  dueAt: string | null;
+}
+
+/**
+ * Public tracking: the tracking number and the secret from the receipt. An unknown number and a
+ * wrong secret get the same answer, and both count against the client's and the number's limits.
+ */
+export async function trackApplication(
+  ctx: AppContext,
+  input: { trackingNumber: string; secret: string; client: string },
+): Promise<PublicStatus> {
+  const parsed = parseTrackingNumber(input.trackingNumber);
+  const numberKey = parsed?.text ?? createHash('sha256').update(input.trackingNumber).digest('base64url');
+  for (const key of [`track:client:${input.client}`, `track:number:${numberKey}`]) {
+    const limit = await hitRateLimit(ctx.db, key, TRACK_LIMIT);
+    if (!limit.allowed)
+      throw new DomainError('auth.too_many_attempts', { retryAfterSeconds: limit.retryAfterSeconds });
+  }
+  const failed = () => new DomainError('application.track_failed');
+  if (!parsed) throw failed();
+  const row = await ctx.db
+    .selectFrom('applications')
+    .selectAll()
+    .where('tracking_number', '=', parsed.text)
+    .executeTakeFirst();
+  const expected = row?.tracking_secret_enc
+    ? await ctx.keyring.decrypt(row.tracking_secret_enc, `applications.secret:${row.id}`)
+    : newSecret();
+  const given = Buffer.from(
+    input.secret.toUpperCase().replace(/[\s-]/g, '').padEnd(SECRET_LENGTH).slice(0, 32),
+  );
+  const wanted = Buffer.from(expected.padEnd(SECRET_LENGTH));
+  const matches = given.length === wanted.length && timingSafeEqual(given, wanted);
+  if (!row || !matches) throw failed();
+  const view = await viewOf(ctx, row);
+  return {
+    trackingNumber: parsed.text,
+    service: view.service.name,
+    agency: view.agency.name,
+    state: view.state?.label ?? null,
+    outcome: view.outcome,
+    submittedAt: view.submittedAt,
+    dueAt: view.dueAt,
+  };
+}

@@ -1,0 +1,463 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
+import {
+  answerErrorMessages,
+  answersFromForm,
+  applyFormCommands,
+  errorSummaryEntries,
+  fieldInputId,
+} from '../catalog/pages/citizen-form.tsx';
+import { ServiceNotFoundPage } from '../catalog/pages/service-page.tsx';
+import type { ServiceDefinition } from '../catalog/schemas.ts';
+import { getPublished, type PublishedService } from '../catalog/service.ts';
+import { CITIZEN, PUBLIC } from '../identity/policy.ts';
+import type { Principal } from '../identity/roles.ts';
+import { DomainError } from '../web/domain-error.ts';
+import { errorMessage, mapError } from '../web/errors.ts';
+import { pageContext, sendHtml } from '../web/http.ts';
+import { t } from '../web/i18n/index.ts';
+import { isUploadedFile, parseMultipart } from '../web/multipart.ts';
+import type { RouteDeps } from '../web/server.ts';
+import { dateText, dateTimeText } from './pages/answers.tsx';
+import { MyApplicationsPage } from './pages/list-page.tsx';
+import { ReceiptPage } from './pages/receipt-page.tsx';
+import { ReviewPage, type ReviewPageView } from './pages/review-page.tsx';
+import { SectionPage, type SectionPageView } from './pages/section-page.tsx';
+import { StartPage } from './pages/start-page.tsx';
+import { StatusPage } from './pages/status-page.tsx';
+import { TrackPage } from './pages/track-page.tsx';
+import { receiptPdf } from './receipt-pdf.ts';
+import {
+  AnswerProblems,
+  getApplication,
+  getReceipt,
+  listMyApplications,
+  saveAnswers,
+  startApplication,
+  submitApplication,
+  trackApplication,
+} from './service.ts';
+import { MAX_UPLOAD_BYTES, uploadAttachment } from './uploads.ts';
+
+const SlugParams = Type.Object({ slug: Type.String({ maxLength: 200 }) });
+const IdParams = Type.Object({ id: Type.String({ maxLength: 40 }) });
+const SectionParams = Type.Object({ id: Type.String({ maxLength: 40 }), n: Type.String({ maxLength: 3 }) });
+/** A form body: the CSRF token and whatever the section's fields are called (checked by the validator). */
+const FormBody = Type.Object({ _csrf: Type.String() }, { additionalProperties: true, maxProperties: 2000 });
+const CsrfOnly = Type.Object({ _csrf: Type.String() });
+
+function firstString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return Array.isArray(value) ? value.find((v): v is string => typeof v === 'string') : undefined;
+}
+
+/** The section index in the address, or not found: `0` … sections − 1. */
+function sectionIndexOf(definition: ServiceDefinition, text: string): number {
+  const n = /^\d{1,2}$/.test(text) ? Number(text) : -1;
+  if (n < 0 || n >= definition.form.sections.length) throw new DomainError('not_found');
+  return n;
+}
+
+function citizenOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new DomainError('auth.not_authenticated');
+  return request.principal;
+}
+
+/** The citizen's application pages: apply section by section, review, receipt, my applications, public tracking. */
+export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
+  app,
+  { ctx, csrfSecret, isDemo },
+) => {
+  // Section forms with file fields are sent as multipart; the parser runs before the CSRF check,
+  // so the form's `_csrf` field is checked as in every other form.
+  app.addContentTypeParser(
+    'multipart/form-data',
+    { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES + 256 * 1024 },
+    async (request: FastifyRequest, body: Buffer) => parseMultipart(request, body),
+  );
+
+  /**
+   * Stores the files of a multipart section form and puts their upload ids where the form had the
+   * files, beside the ids the applicant kept. A refused file (too large, wrong type, too many) is
+   * reported at its field; the rest of the section is still saved.
+   */
+  async function storeUploads(
+    request: FastifyRequest,
+    principal: Principal,
+    applicationId: string,
+    body: Record<string, unknown>,
+  ): Promise<{ body: Record<string, unknown>; errors: Map<string, string> }> {
+    const out: Record<string, unknown> = { ...body };
+    const errors = new Map<string, string>();
+    for (const [name, value] of Object.entries(body)) {
+      const items: unknown[] = Array.isArray(value) ? value : [value];
+      if (!items.some(isUploadedFile)) continue;
+      const ids = items.filter((v): v is string => typeof v === 'string');
+      // `key` or `group[1].key`: the field key is the last part of the path.
+      const fieldKey = name.slice(name.lastIndexOf('.') + 1);
+      for (const file of items.filter(isUploadedFile)) {
+        if (file.bytes.length === 0) continue; // a file input left empty
+        try {
+          ids.push((await uploadAttachment(ctx, principal, applicationId, fieldKey, file.bytes)).id);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          errors.set(name, errorMessage(request.lang, mapError(err)));
+        }
+      }
+      out[name] = ids;
+    }
+    return { body: out, errors };
+  }
+
+  const pageOf = (request: FastifyRequest) => pageContext(request, csrfSecret, isDemo);
+  const publicBase = ctx.config.publicUrl.replace(/\/+$/, '');
+  const trackUrl = (tracking: string) => `${publicBase}/track?number=${encodeURIComponent(tracking)}`;
+
+  /** The published service, or the catalogue's 404 page. */
+  async function publishedOr404(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+  ): Promise<PublishedService | undefined> {
+    try {
+      return await getPublished(ctx, slug);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'not_found') {
+        sendHtml(reply, <ServiceNotFoundPage page={pageOf(request)} />, 404);
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  // Starting ------------------------------------------------------------------------------------
+
+  // Public: a visitor sees what to have ready and the way to sign in; the page decides what to offer.
+  app.get(
+    '/services/:slug/apply',
+    { config: { policy: PUBLIC }, schema: { hide: true, params: SlugParams } },
+    async (request, reply) => {
+      const service = await publishedOr404(request, reply, request.params.slug);
+      if (!service) return reply;
+      return sendHtml(reply, <StartPage page={pageOf(request)} service={service} />);
+    },
+  );
+
+  app.post(
+    '/services/:slug/apply',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: SlugParams, body: CsrfOnly } },
+    async (request, reply) => {
+      const service = await publishedOr404(request, reply, request.params.slug);
+      if (!service) return reply;
+      const { id } = await startApplication(ctx, citizenOf(request), service.entry.slug);
+      return reply.redirect(`/applications/${id}/sections/0`, 303);
+    },
+  );
+
+  // Filling in ----------------------------------------------------------------------------------
+
+  app.get(
+    '/applications/:id/sections/:n',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: SectionParams } },
+    async (request, reply) => {
+      const detail = await getApplication(ctx, citizenOf(request), request.params.id);
+      const n = sectionIndexOf(detail.definition, request.params.n);
+      if (detail.stage !== 'draft') return reply.redirect(`/applications/${detail.id}`);
+      return sendHtml(
+        reply,
+        <SectionPage
+          page={pageOf(request)}
+          applicationId={detail.id}
+          definition={detail.definition}
+          sectionIndex={n}
+          values={detail.answers}
+        />,
+      );
+    },
+  );
+
+  // Every submission saves what was typed (even when it does not validate yet), so a dropped
+  // connection or another device loses nothing; only a plain "continue" moves on.
+  app.post(
+    '/applications/:id/sections/:n',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: SectionParams, body: FormBody } },
+    async (request, reply) => {
+      const principal = citizenOf(request);
+      const detail = await getApplication(ctx, principal, request.params.id);
+      const base = `/applications/${detail.id}`;
+      const definition = detail.definition;
+      const n = sectionIndexOf(definition, request.params.n);
+      if (detail.stage !== 'draft') return reply.redirect(base, 303);
+      const page = pageOf(request);
+      const uploads = await storeUploads(
+        request,
+        principal,
+        detail.id,
+        request.body as Record<string, unknown>,
+      );
+      const body = uploads.body;
+      const sent = answersFromForm(definition, n, body);
+      if (firstString(body._action) === 'later') {
+        await saveAnswers(ctx, principal, detail.id, sent);
+        return reply.redirect('/applications', 303);
+      }
+      const command = applyFormCommands(definition, n, sent, body);
+      const saved = await saveAnswers(ctx, principal, detail.id, sent);
+      const render = (values: Record<string, unknown>, extra: Partial<SectionPageView>) => (
+        <SectionPage
+          page={page}
+          applicationId={detail.id}
+          definition={definition}
+          sectionIndex={n}
+          values={values}
+          {...extra}
+        />
+      );
+      // A command (add or remove an item, choose a region level, newly revealed questions) shows
+      // the section again without errors: the applicant has not finished it yet.
+      if (command)
+        return sendHtml(reply, render({ ...detail.answers, ...command.answers }, { focus: command.focus }));
+      if (uploads.errors.size > 0) {
+        return sendHtml(
+          reply,
+          render(
+            { ...detail.answers, ...sent },
+            {
+              errors: uploads.errors,
+              summary: [...uploads.errors].map(([path, message]) => ({ field: fieldInputId(path), message })),
+            },
+          ),
+          400,
+        );
+      }
+      if (saved.errors.length > 0) {
+        const values = { ...detail.answers, ...sent };
+        return sendHtml(
+          reply,
+          render(values, {
+            errors: answerErrorMessages(page, saved.errors),
+            summary: errorSummaryEntries(page, saved.errors),
+          }),
+          400,
+        );
+      }
+      const last = n + 1 >= definition.form.sections.length;
+      return reply.redirect(last ? `${base}/review` : `${base}/sections/${n + 1}`, 303);
+    },
+  );
+
+  // Reviewing and submitting ---------------------------------------------------------------------
+
+  async function reviewView(
+    request: FastifyRequest,
+    id: string,
+  ): Promise<Omit<ReviewPageView, 'problems' | 'consentError' | 'formError'> & { stage: string }> {
+    const detail = await getApplication(ctx, citizenOf(request), id);
+    const page = pageOf(request);
+    return {
+      page,
+      applicationId: detail.id,
+      definition: detail.definition,
+      agencyName: detail.agency.name[page.lang],
+      answers: detail.answers,
+      stage: detail.stage,
+    };
+  }
+
+  app.get(
+    '/applications/:id/review',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: IdParams } },
+    async (request, reply) => {
+      const view = await reviewView(request, request.params.id);
+      if (view.stage !== 'draft') return reply.redirect(`/applications/${view.applicationId}`);
+      return sendHtml(reply, <ReviewPage {...view} />);
+    },
+  );
+
+  app.post(
+    '/applications/:id/submit',
+    {
+      config: { policy: CITIZEN },
+      schema: {
+        hide: true,
+        params: IdParams,
+        body: Type.Object({ _csrf: Type.String(), consent: Type.Optional(Type.String({ maxLength: 10 })) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = citizenOf(request);
+      try {
+        const receipt = await submitApplication(ctx, principal, request.params.id, {
+          consent: request.body.consent === 'yes',
+          lang: request.lang,
+        });
+        return reply.redirect(`/applications/${receipt.id}/receipt`, 303);
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
+        const view = await reviewView(request, request.params.id);
+        const mapped = mapError(err);
+        if (err instanceof AnswerProblems)
+          return sendHtml(reply, <ReviewPage {...view} problems={err.errors} />, mapped.status);
+        if (err.code === 'application.consent_required')
+          return sendHtml(
+            reply,
+            <ReviewPage {...view} consentError={errorMessage(request.lang, mapped)} />,
+            mapped.status,
+          );
+        return sendHtml(
+          reply,
+          <ReviewPage {...view} formError={errorMessage(request.lang, mapped)} />,
+          mapped.status,
+        );
+      }
+    },
+  );
+
+  // After submitting -----------------------------------------------------------------------------
+
+  /** The receipt and the names on it, or undefined (and a redirect to the review) for a draft. */
+  async function receiptFacts(request: FastifyRequest, id: string) {
+    const principal = citizenOf(request);
+    let receipt: Awaited<ReturnType<typeof getReceipt>>;
+    try {
+      receipt = await getReceipt(ctx, principal, id);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'application.not_submitted') return undefined;
+      throw err;
+    }
+    const detail = await getApplication(ctx, principal, id);
+    return {
+      applicationId: receipt.id,
+      trackingNumber: receipt.trackingNumber,
+      trackingSecret: receipt.trackingSecret,
+      service: detail.service.name[request.lang],
+      agency: detail.agency.name[request.lang],
+      submittedAt: receipt.submittedAt,
+      dueAt: receipt.dueAt,
+      trackUrl: trackUrl(receipt.trackingNumber),
+    };
+  }
+
+  app.get(
+    '/applications/:id/receipt',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: IdParams } },
+    async (request, reply) => {
+      const facts = await receiptFacts(request, request.params.id);
+      if (!facts) return reply.redirect(`/applications/${request.params.id}/review`);
+      const qrSvg = await QRCode.toString(facts.trackUrl, {
+        type: 'svg',
+        margin: 1,
+        errorCorrectionLevel: 'M',
+      });
+      return sendHtml(reply, <ReceiptPage page={pageOf(request)} receipt={facts} qrSvg={qrSvg} />);
+    },
+  );
+
+  app.get(
+    '/applications/:id/receipt.pdf',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: IdParams } },
+    async (request, reply) => {
+      const facts = await receiptFacts(request, request.params.id);
+      if (!facts) return reply.redirect(`/applications/${request.params.id}/review`);
+      const lang = request.lang;
+      const pdf = await receiptPdf({
+        title: t(lang, 'applications.receipt_pdf_title'),
+        lines: [
+          { label: t(lang, 'applications.tracking_number'), value: facts.trackingNumber, big: true },
+          { label: t(lang, 'applications.tracking_secret'), value: facts.trackingSecret, big: true },
+          { label: t(lang, 'applications.service'), value: facts.service },
+          { label: t(lang, 'applications.agency'), value: facts.agency },
+          { label: t(lang, 'applications.submitted'), value: dateTimeText(lang, facts.submittedAt) },
+          {
+            label: t(lang, 'applications.due'),
+            value: t(lang, 'applications.due_at_latest', { date: dateText(lang, facts.dueAt, 'full') }),
+          },
+        ],
+        notes: [t(lang, 'applications.secret_explain'), t(lang, 'applications.qr_caption')],
+        qrUrl: facts.trackUrl,
+        qrCaption: facts.trackUrl,
+        footer: t(lang, 'applications.receipt_pdf_footer'),
+      });
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="tanda-terima-${facts.trackingNumber}.pdf"`)
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(pdf));
+    },
+  );
+
+  app.get(
+    '/applications',
+    { config: { policy: CITIZEN }, schema: { hide: true } },
+    async (request, reply) => {
+      const views = await listMyApplications(ctx, citizenOf(request));
+      return sendHtml(reply, <MyApplicationsPage page={pageOf(request)} views={views} />);
+    },
+  );
+
+  app.get(
+    '/applications/:id',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: IdParams } },
+    async (request, reply) => {
+      const detail = await getApplication(ctx, citizenOf(request), request.params.id);
+      return sendHtml(reply, <StatusPage page={pageOf(request)} detail={detail} />);
+    },
+  );
+
+  // Public tracking ------------------------------------------------------------------------------
+
+  app.get(
+    '/track',
+    {
+      config: { policy: PUBLIC },
+      schema: {
+        hide: true,
+        querystring: Type.Object({ number: Type.Optional(Type.String({ maxLength: 40 })) }),
+      },
+    },
+    async (request, reply) =>
+      sendHtml(reply, <TrackPage page={pageOf(request)} number={request.query.number?.trim() ?? ''} />),
+  );
+
+  app.post(
+    '/track',
+    {
+      config: { policy: PUBLIC },
+      schema: {
+        hide: true,
+        body: Type.Object({
+          _csrf: Type.String(),
+          number: Type.Optional(Type.String({ maxLength: 100 })),
+          secret: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const page = pageOf(request);
+      const number = (request.body.number ?? '').trim().slice(0, 40);
+      const secret = (request.body.secret ?? '').trim().slice(0, 40);
+      if (number === '' || secret === '')
+        return sendHtml(
+          reply,
+          <TrackPage page={page} number={number} error={t(request.lang, 'applications.track_missing')} />,
+          400,
+        );
+      try {
+        const status = await trackApplication(ctx, { trackingNumber: number, secret, client: request.ip });
+        return sendHtml(reply, <TrackPage page={page} number={status.trackingNumber} status={status} />);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const mapped = mapError(err);
+        if (mapped.retryAfterSeconds !== undefined)
+          reply.header('retry-after', String(mapped.retryAfterSeconds));
+        return sendHtml(
+          reply,
+          <TrackPage page={page} number={number} error={errorMessage(request.lang, mapped)} />,
+          mapped.status,
+        );
+      }
+    },
+  );
+};
