@@ -3,12 +3,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BenchOptions, type BenchRow, ROOT, type Scenario } from './lib.ts';
+import { actionsScenario } from './scenarios/actions.ts';
 import { auditScenario } from './scenarios/audit.ts';
+import { encryptionScenario } from './scenarios/encryption.ts';
 import { serverScenario } from './scenarios/server.ts';
+import { submitScenario } from './scenarios/submit.ts';
 import { validationScenario } from './scenarios/validation.ts';
 
 /** Every scenario, in the order they run. */
-const SCENARIOS: Scenario[] = [validationScenario, auditScenario, serverScenario];
+const SCENARIOS: Scenario[] = [
+  validationScenario,
+  auditScenario,
+  serverScenario,
+  submitScenario,
+  encryptionScenario,
+  actionsScenario,
+];
 
 function parseArgs(argv: string[]): {
   quick: boolean;

@@ -117,6 +117,8 @@ export async function startServer(opened: Opened): Promise<Running> {
   const stopPeriodic = [
     startPeriodic(ctx, 'housekeeping', 10 * 60_000, () => pruneExpired(ctx)),
     startPeriodic(ctx, 'SLA escalation', 5 * 60_000, () => checkEscalations(ctx)),
+    // A key rotation by `gapura keys rotate` (another process) takes effect here within a minute.
+    startPeriodic(ctx, 'key refresh', 60_000, () => ctx.keyring.refreshActive()),
   ];
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.config.port;

@@ -150,6 +150,22 @@ describe.each(ENGINES)('applications over JSON', (engine) => {
     expect(mine.json<{ items: unknown[] }>().items).toHaveLength(1);
     const other = await file('key-ani-0002');
     expect(other.json<{ id: string }>().id).not.toBe([...ids][0]);
+    // Another citizen replaying Ani's key gets an application of their own, never Ani's receipt.
+    const replayed = await app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      ...as(budi, { 'idempotency-key': 'key-ani-0001' }),
+      payload: { service: 'akta-kelahiran', answers: aktaKelahiranAnswers(), submit: true, consent: true },
+    });
+    expect(replayed.statusCode).toBe(201);
+    const theirs = replayed.json<{ id: string; receipt: { trackingNumber: string } }>();
+    expect(theirs.id).not.toBe([...ids][0]);
+    expect(theirs.receipt.trackingNumber).not.toBe(
+      responses[0]!.json<{ receipt: { trackingNumber: string } }>().receipt.trackingNumber,
+    );
+    expect((await app.inject({ url: `/api/v1/applications/${[...ids][0]}`, ...as(budi) })).statusCode).toBe(
+      404,
+    );
   });
 
   it(

@@ -101,11 +101,15 @@ describe.each(ENGINES)('applications (citizen side)', (engine) => {
     expect(submitted).toHaveLength(1);
     const notes = await ctx()
       .db.selectFrom('notifications')
-      .select('template')
+      .select(['channel', 'id'])
       .where('user_id', '=', citizen.userId)
       .where('template', '=', 'application.submitted')
       .execute();
-    expect(notes).toHaveLength(1);
+    // In the app, and by e-mail through the outbox (the demo citizen registered with an address).
+    expect(notes.map((n) => n.channel).sort()).toEqual(['email', 'in_app']);
+    const jobs = await ctx().db.selectFrom('outbox').select('payload').execute();
+    const emailNote = notes.find((n) => n.channel === 'email');
+    expect(jobs.some((j) => String(j.payload).includes(emailNote?.id ?? 'none'))).toBe(true);
     expect(await getReceipt(ctx(), citizen, id)).toEqual(first);
     expect(await codeOf(saveAnswers(ctx(), citizen, id, { pelapor_nama: 'X' }))).toBe(
       'application.not_editable',

@@ -7,12 +7,12 @@ import {
   claimApplication,
   markIdentityVerified,
   saveRevision,
-  setApprovalHook,
   takeAction,
 } from '../src/applications/processing.ts';
 import { definitionOf, findRow, startApplication, submitApplication } from '../src/applications/service.ts';
 import type { ServiceDefinition, WorkflowAction } from '../src/catalog/schemas.ts';
 import { seedDemo } from '../src/demo/seed.ts';
+import { documentsOfApplication, verifyDocumentId } from '../src/documents/service.ts';
 import type { Principal } from '../src/identity/roles.ts';
 import { findUserIdByEmail } from '../src/identity/service.ts';
 import { activeGrants } from '../src/identity/store.ts';
@@ -278,32 +278,22 @@ describe.each(ENGINES)('processing applications (officer side)', (engine) => {
       expect((await markIdentityVerified(ctx(), people.verifikator!, id)).verifiedAt).toBe(
         verified.verifiedAt,
       );
-      const approvals: string[] = [];
-      setApprovalHook({
-        onApproved: async (_ctx, trx, application) => {
-          expect(
-            (
-              await trx
-                .selectFrom('applications')
-                .select('state')
-                .where('id', '=', application.id)
-                .executeTakeFirst()
-            )?.state,
-          ).toBe('disetujui');
-          approvals.push(application.id);
-        },
+      const done = await takeAction(ctx(), people.penandatangan!, id, {
+        action: 'setujui',
+        rowVersion: verified.rowVersion,
+        lang: 'id',
       });
-      try {
-        const done = await takeAction(ctx(), people.penandatangan!, id, {
-          action: 'setujui',
-          rowVersion: verified.rowVersion,
-          lang: 'id',
-        });
-        expect(done).toMatchObject({ state: 'disetujui', stage: 'closed', outcome: 'approved' });
-      } finally {
-        setApprovalHook(undefined);
-      }
-      expect(approvals).toEqual([id]);
+      expect(done).toMatchObject({ state: 'disetujui', stage: 'closed', outcome: 'approved' });
+      // The approval issued the output document, in the same transaction, verifiable at once.
+      const documents = await documentsOfApplication(ctx(), id);
+      expect(documents).toHaveLength(1);
+      const verification = await verifyDocumentId(ctx(), documents[0]!.id);
+      expect(verification.status).toBe('valid');
+      expect(verification.document?.fields.slice(0, 3)).toEqual([
+        { label: { id: expect.any(String), en: expect.any(String) }, value: 'Siti Aminah' },
+        { label: expect.anything(), value: 'Perempuan' },
+        { label: expect.anything(), value: '1 Juni 2025' },
+      ]);
       const notes = await ctx()
         .db.selectFrom('notifications')
         .select('template')
@@ -324,6 +314,7 @@ describe.each(ENGINES)('processing applications (officer side)', (engine) => {
           .select('template')
           .where('user_id', '=', people.citizen!.userId)
           .where('template', '=', 'application.returned')
+          .where('channel', '=', 'in_app')
           .execute();
       const notesBefore = (await returnedNotes()).length;
       const v = (await row(id)).row_version;

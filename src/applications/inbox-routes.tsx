@@ -7,15 +7,18 @@ import { DomainError, FieldErrors } from '../web/domain-error.ts';
 import { errorMessage, isApiRequest, mapError } from '../web/errors.ts';
 import { pageContext, sendHtml } from '../web/http.ts';
 import { type Lang, type MessageKey, t } from '../web/i18n/index.ts';
+import { isUploadedFile, parseMultipart } from '../web/multipart.ts';
 import type { RouteDeps } from '../web/server.ts';
 import {
   type DueFilter,
+  getInboxAttachment,
   getInboxDetail,
   INBOX_MAX_PER_PAGE,
   type InboxDetail,
   type InboxQuery,
   listInbox,
 } from './inbox.ts';
+import { uploadOfficerDocument } from './officer-uploads.ts';
 import { type ActionFormState, InboxDetailPage } from './pages/inbox-detail.tsx';
 import { type InboxFilterValues, InboxListPage } from './pages/inbox-list.tsx';
 import {
@@ -25,6 +28,7 @@ import {
   markIdentityVerified,
   takeAction,
 } from './processing.ts';
+import { MAX_UPLOAD_BYTES } from './uploads.ts';
 
 interface Refusal {
   status: number;
@@ -48,6 +52,22 @@ const session = [{ session: [] }];
 const Text = Type.Object({ id: Type.String(), en: Type.String() });
 const AnyObject = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+const AttachmentParams = Type.Object({
+  id: Type.String({ maxLength: 100 }),
+  attachmentId: Type.String({ maxLength: 100 }),
+});
+const Binary = {
+  content: {
+    'application/pdf': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
+    'image/jpeg': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
+    'image/png': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
+  },
+};
+const EXTENSIONS: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+};
 const ActionBody = Type.Object({
   action: Type.String({ minLength: 1, maxLength: 60 }),
   rowVersion: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
@@ -66,9 +86,13 @@ const DUE = ['due_soon', 'overdue'] as const;
 
 /** The detail as JSON: everything but the whole definition, actions and fields described briefly. */
 function detailJson(detail: InboxDetail) {
-  const { definition: _definition, sections, actions, ...rest } = detail;
+  const { definition: _definition, sections, actions, attachments, ...rest } = detail;
   return {
     ...rest,
+    attachments: attachments.map((a) => ({
+      ...a,
+      downloadUrl: `/api/v1/inbox/${encodeURIComponent(detail.id)}/attachments/${encodeURIComponent(a.id)}`,
+    })),
     sections: sections.map((s) => ({
       key: s.key,
       title: s.title,
@@ -136,8 +160,28 @@ const DONE_KEYS: Record<string, MessageKey> = {
   identity: 'inbox.identity_done',
 };
 
+/** Sends an attachment as a download: never shown inline, never cached, named by its field. */
+function sendFile(reply: FastifyReply, file: { mime: string; bytes: Buffer; field: string }) {
+  const name = `${file.field.replace(/[^A-Za-z0-9_-]/g, '-')}.${EXTENSIONS[file.mime] ?? 'bin'}`;
+  return reply
+    .type(file.mime)
+    .header('content-disposition', `attachment; filename="${name}"`)
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(file.bytes);
+}
+
 /** The officer inbox and workflow actions, as pages and JSON. */
 export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { ctx, csrfSecret, isDemo }) => {
+  // Documents for actions arrive as multipart forms. The parser runs before the CSRF hook, so the
+  // page form's `_csrf` is checked as in every other form; the body may exceed the documents' own
+  // limit so that a too-large file gets a clear message instead of a broken connection.
+  app.addContentTypeParser(
+    'multipart/form-data',
+    { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES + 256 * 1024 },
+    async (request: FastifyRequest, body: Buffer) => parseMultipart(request, body),
+  );
+
   // -------------------------------------------------------------------------------------------
   // JSON API
 
@@ -195,6 +239,62 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       },
     },
     async (request) => detailJson(await getInboxDetail(ctx, principalOf(request), request.params.id)),
+  );
+
+  app.get(
+    '/api/v1/inbox/:id/attachments/:attachmentId',
+    {
+      config: { policy: inboxStaff },
+      schema: {
+        tags: ['inbox'],
+        summary:
+          'Download a file of an application (staff who may see it; files of specific-data fields only for the roles named). Integrity checked; every download is written to the access log.',
+        security: session,
+        params: AttachmentParams,
+        response: { 200: Binary },
+      },
+    },
+    async (request, reply) =>
+      sendFile(
+        reply,
+        await getInboxAttachment(ctx, principalOf(request), request.params.id, request.params.attachmentId),
+      ),
+  );
+
+  app.post(
+    '/api/v1/applications/:id/action-documents',
+    {
+      config: { policy: inboxStaff },
+      schema: {
+        tags: ['inbox'],
+        summary:
+          'Upload the document an action requires (multipart, part "file"; PDF, JPEG or PNG checked by content, at most 10 MB). Pass the returned id as attachmentId when taking the action.',
+        security: session,
+        params: IdParams,
+        querystring: Type.Object({ action: Type.String({ minLength: 1, maxLength: 60 }) }),
+        response: {
+          201: Type.Object({
+            id: Type.String(),
+            field: Type.String(),
+            mime: Type.String(),
+            size: Type.Integer(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body: unknown = request.body;
+      const file = typeof body === 'object' && body !== null && 'file' in body ? body.file : undefined;
+      if (!isUploadedFile(file)) throw new DomainError('upload.empty');
+      const stored = await uploadOfficerDocument(
+        ctx,
+        principalOf(request),
+        request.params.id,
+        request.query.action,
+        file.bytes,
+      );
+      return reply.status(201).send(stored);
+    },
   );
 
   app.post(
@@ -350,13 +450,26 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     },
   );
 
+  app.get(
+    '/inbox/:id/attachments/:attachmentId',
+    { config: { policy: inboxStaff }, schema: { hide: true, params: AttachmentParams } },
+    async (request, reply) =>
+      sendFile(
+        reply,
+        await getInboxAttachment(ctx, principalOf(request), request.params.id, request.params.attachmentId),
+      ),
+  );
+
   const PageActionBody = Type.Object({
     _csrf: Type.Optional(Type.String({ maxLength: 200 })),
     action: Type.String({ maxLength: 60 }),
     rowVersion: Type.String({ maxLength: 20 }),
     comment: Type.Optional(Type.String({ maxLength: 20_000 })),
     flaggedFields: Type.Optional(Type.Array(Type.String({ maxLength: 60 }), { maxItems: 200 })),
+    /** A document uploaded by an earlier, refused attempt: kept so it need not be chosen again. */
     attachmentId: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** The action's document (multipart forms only); an empty file input sends an empty file. */
+    document: Type.Optional(Type.Unknown()),
   });
 
   app.post(
@@ -372,20 +485,35 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
         fieldErrors: {},
         formError: undefined,
       };
+      const document =
+        isUploadedFile(body.document) && body.document.bytes.length > 0 ? body.document : undefined;
       try {
+        if (document)
+          form.attachmentId = (
+            await uploadOfficerDocument(
+              ctx,
+              principalOf(request),
+              request.params.id,
+              body.action,
+              document.bytes,
+            )
+          ).id;
         await takeAction(ctx, principalOf(request), request.params.id, {
           action: body.action,
           rowVersion: /^\d{1,10}$/.test(body.rowVersion) ? Number(body.rowVersion) : -1,
           comment: body.comment,
           flaggedFields: body.flaggedFields,
-          attachmentId: body.attachmentId,
+          attachmentId: form.attachmentId || undefined,
           lang: notificationLang(request),
         });
       } catch (err) {
         const refusal = refusalOf(request.lang, err);
         if (!refusal || refusal.code === 'not_found' || refusal.code === 'auth.forbidden') throw err;
-        if (err instanceof FieldErrors)
+        if (err instanceof FieldErrors) {
           for (const p of err.problems) form.fieldErrors[p.field] ??= p.message[request.lang];
+          // An unknown document is not offered again: the officer chooses a file instead.
+          if (form.fieldErrors.attachmentId) form.attachmentId = '';
+        } else if (refusal.code.startsWith('upload.')) form.fieldErrors.attachmentId = refusal.message;
         else form.formError = refusal.message;
         const conflict =
           refusal.code === 'application.changed' || refusal.code === 'application.action_unavailable';

@@ -21,6 +21,7 @@ import { hasRole, INBOX_ROLES, type Principal } from '../identity/roles.ts';
 import { displayName } from '../identity/service.ts';
 import { DomainError } from '../web/domain-error.ts';
 import {
+  actionDocumentKey,
   availableActions,
   fromStates,
   IDENTITY_ROLES,
@@ -32,6 +33,7 @@ import {
 } from './processing.ts';
 import { type Answers, type ApplicationRow, agencyOf, answersOf, definitionOf } from './service.ts';
 import { dueSoonLimit, type SlaView, slaView } from './sla.ts';
+import { readAttachment } from './uploads.ts';
 
 export const INBOX_MAX_PER_PAGE = 100;
 const DEFAULT_PER_PAGE = 25;
@@ -357,6 +359,22 @@ export interface HistoryEntry {
   at: string;
 }
 
+export interface InboxAttachment {
+  id: string;
+  /** The form field's key, or `_action:<key>` for an officer's document. */
+  field: string;
+  /** The form field's label, or for an officer's document the action's. */
+  label: LocalText;
+  classification: Classification;
+  /** Uploaded by an officer for a workflow action (not one of the applicant's files). */
+  actionDocument: boolean;
+  mime: string;
+  size: number;
+  uploadedAt: string;
+  /** False for a file since replaced or never cited by an action: it stays part of the record. */
+  current: boolean;
+}
+
 export interface InboxDetail {
   id: string;
   trackingNumber: string | null;
@@ -380,6 +398,8 @@ export interface InboxDetail {
   answers: Answers;
   hiddenFields: string[];
   history: HistoryEntry[];
+  /** The files the caller may download (specific-data fields only for the roles named). */
+  attachments: InboxAttachment[];
   actions: WorkflowAction[];
   revision: RevisionRequest | undefined;
   definition: ServiceDefinition;
@@ -422,6 +442,90 @@ function redact(definition: ServiceDefinition, answers: Answers, specific: boole
     shown.push(field.key);
   }
   return { visible, hidden, classes: [...classes].filter((c) => c !== 'public'), shown };
+}
+
+const ACTION_PREFIX = actionDocumentKey('');
+
+/**
+ * What an attachment is filed under: its form field (inside a group, the stricter of the group's
+ * and the field's class) or the action an officer's document belongs to. A key the form does not
+ * know is treated as specific, so nothing is shown by mistake.
+ */
+function attachmentFieldOf(
+  definition: ServiceDefinition,
+  key: string,
+): { label: LocalText; classification: Classification; actionDocument: boolean } {
+  if (key.startsWith(ACTION_PREFIX)) {
+    const action = definition.workflow.actions.find((a) => a.key === key.slice(ACTION_PREFIX.length));
+    return { label: action?.label ?? { id: key, en: key }, classification: 'personal', actionDocument: true };
+  }
+  for (const field of definition.form.sections.flatMap((s) => s.fields)) {
+    if (field.key === key)
+      return { label: field.label, classification: field.classification, actionDocument: false };
+    if (field.type !== 'group') continue;
+    const inner = field.fields.find((f) => f.key === key);
+    if (inner)
+      return {
+        label: inner.label,
+        classification: field.classification === 'specific' ? 'specific' : inner.classification,
+        actionDocument: false,
+      };
+  }
+  return { label: { id: key, en: key }, classification: 'specific', actionDocument: false };
+}
+
+/** The upload ids the answers hold now (file fields, also inside repeating groups). */
+function citedUploads(definition: ServiceDefinition, answers: Answers): Set<string> {
+  const ids = new Set<string>();
+  const add = (value: unknown) => {
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') ids.add(v);
+  };
+  for (const field of definition.form.sections.flatMap((s) => s.fields)) {
+    if (field.type === 'file') add(answers[field.key]);
+    if (field.type !== 'group' || !Array.isArray(answers[field.key])) continue;
+    for (const item of answers[field.key] as unknown[])
+      if (typeof item === 'object' && item !== null)
+        for (const inner of field.fields)
+          if (inner.type === 'file') add((item as Record<string, unknown>)[inner.key]);
+  }
+  return ids;
+}
+
+const MAX_ATTACHMENTS_LISTED = 500;
+
+async function attachmentsOf(
+  ctx: AppContext,
+  row: ApplicationRow,
+  definition: ServiceDefinition,
+  answers: Answers,
+  history: readonly HistoryEntry[],
+  specific: boolean,
+): Promise<InboxAttachment[]> {
+  const rows = await ctx.db
+    .selectFrom('attachments')
+    .select(['id', 'field_key', 'mime', 'size', 'created_at'])
+    .where('application_id', '=', row.id)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(MAX_ATTACHMENTS_LISTED)
+    .execute();
+  const cited = citedUploads(definition, answers);
+  for (const e of history) if (e.attachmentId) cited.add(e.attachmentId);
+  const items: InboxAttachment[] = [];
+  for (const r of rows) {
+    const field = attachmentFieldOf(definition, r.field_key);
+    if (field.classification === 'specific' && !specific) continue;
+    items.push({
+      id: r.id,
+      field: r.field_key,
+      ...field,
+      mime: r.mime,
+      size: Number(r.size),
+      uploadedAt: r.created_at,
+      current: cited.has(r.id),
+    });
+  }
+  return items;
 }
 
 async function namesOf(ctx: AppContext, ids: Iterable<string>): Promise<Map<string, string>> {
@@ -519,6 +623,7 @@ export async function getInboxDetail(
     ? (await namesOf(ctx, [row.assigned_to])).get(row.assigned_to)
     : undefined;
   const isSupervisor = hasRole(principal, 'supervisor', agency.id);
+  const history = await historyOf(ctx, row, definition);
   return {
     id: row.id,
     trackingNumber: row.tracking_number,
@@ -562,9 +667,49 @@ export async function getInboxDetail(
     })),
     answers: redacted.visible,
     hiddenFields: redacted.hidden,
-    history: await historyOf(ctx, row, definition),
+    history,
+    attachments: await attachmentsOf(ctx, row, definition, answers, history, specific),
     actions: availableActions(definition, row.state, principal, row),
     revision: await revisionRequestOf(ctx, row),
     definition,
   };
+}
+
+/**
+ * One attachment's content for agency staff who may see the application — a file of a specific-data
+ * field only for the roles the definition names — checked against its recorded hash. Every
+ * download writes an access-log row naming the class and the field.
+ */
+export async function getInboxAttachment(
+  ctx: AppContext,
+  principal: Principal,
+  applicationId: string,
+  attachmentId: string,
+): Promise<{ mime: string; bytes: Buffer; field: string }> {
+  const row = await visibleRow(ctx, principal, applicationId);
+  if (!isAgencyStaff(principal, row.agency_id) || row.stage === 'draft') throw new DomainError('not_found');
+  const stored = await ctx.db
+    .selectFrom('attachments')
+    .select(['id', 'field_key'])
+    .where('id', '=', attachmentId)
+    .where('application_id', '=', row.id)
+    .executeTakeFirst();
+  if (!stored) throw new DomainError('not_found');
+  const definition = await cachedDefinition(ctx.db, row.service_version_id);
+  const { classification } = attachmentFieldOf(definition, stored.field_key);
+  if (classification === 'specific' && !seesSpecific(principal, definition, row.agency_id))
+    throw new DomainError('not_found');
+  const file = await readAttachment(ctx, row.id, stored.id);
+  await ctx.db
+    .insertInto('access_log')
+    .values({
+      id: newId(),
+      application_id: row.id,
+      viewer_id: principal.userId,
+      classes: classification === 'public' ? '' : classification,
+      fields: JSON.stringify([stored.field_key]),
+      viewed_at: nowIso(),
+    })
+    .execute();
+  return { ...file, field: stored.field_key };
 }

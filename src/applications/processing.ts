@@ -13,11 +13,15 @@ import type { AppContext } from '../context.ts';
 import { PLATFORM_SCOPE } from '../crypto/keyring.ts';
 import type { Db } from '../db/database.ts';
 import { newId, nowIso } from '../db/ids.ts';
+import { issueDocument } from '../documents/service.ts';
 import { type AgencyRole, hasRole, INBOX_ROLES, isAgencyRole, type Principal } from '../identity/roles.ts';
+import { contactChannels } from '../identity/service.ts';
 import { activeGrants } from '../identity/store.ts';
 import { notify } from '../notifications/service.ts';
+import { recordSubjects } from '../privacy/subjects.ts';
 import { DomainError, FieldErrors, type FieldProblem } from '../web/domain-error.ts';
 import type { Lang } from '../web/i18n/index.ts';
+import { printedFields } from './printed.ts';
 import {
   AnswerProblems,
   type Answers,
@@ -57,36 +61,12 @@ export interface ActionResult {
   rowVersion: number;
 }
 
-/** What an approval hook receives: enough to issue the output document. */
-export interface ApprovedApplication {
-  id: string;
-  agencyId: string;
-  serviceVersionId: string;
-  applicantId: string | null;
-  trackingNumber: string | null;
-  definition: ServiceDefinition;
-  actorId: string;
-  approvedAt: string;
-}
-
-/**
- * Where the documents module issues the output document on approval. `prepare` runs before the
- * transaction (load keys there: never inside a transaction on SQLite); `onApproved` runs inside the
- * approving transaction, so a document that cannot be issued rolls the approval back.
- */
-export interface ApprovalHook {
-  prepare?(ctx: AppContext, application: ApprovedApplication): Promise<void>;
-  onApproved(ctx: AppContext, trx: Db, application: ApprovedApplication): Promise<void>;
-}
-
-let approvalHook: ApprovalHook | undefined;
-
-/** Installs (or with undefined removes) the hook that runs when an approve-kind action succeeds. */
-export function setApprovalHook(hook: ApprovalHook | undefined): void {
-  approvalHook = hook;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Where an officer's document for an action is filed among the application's attachments. */
+export function actionDocumentKey(actionKey: string): string {
+  return `_action:${actionKey}`;
+}
 
 export function fromStates(action: WorkflowAction): readonly string[] {
   return typeof action.from === 'string' ? [action.from] : action.from;
@@ -216,10 +196,39 @@ function checkInput(definition: ServiceDefinition, action: WorkflowAction, input
 }
 
 /**
+ * The document an action cites must be one an officer of the agency uploaded to this application
+ * for this action: an id from another application, an applicant's file or a stranger's upload is
+ * refused as unknown, saying nothing about what it is.
+ */
+async function checkActionDocument(
+  ctx: AppContext,
+  row: ApplicationRow,
+  action: WorkflowAction,
+  attachmentId: string,
+): Promise<void> {
+  const document = await ctx.db
+    .selectFrom('attachments')
+    .select(['uploader_id', 'field_key'])
+    .where('id', '=', attachmentId)
+    .where('application_id', '=', row.id)
+    .executeTakeFirst();
+  const byAgencyStaff =
+    document !== undefined &&
+    (await activeGrants(ctx.db, document.uploader_id)).some(
+      (g) => g.agencyId === row.agency_id && (INBOX_ROLES as readonly string[]).includes(g.role),
+    );
+  if (!document || document.field_key !== actionDocumentKey(action.key) || !byAgencyStaff)
+    throw new FieldErrors([
+      problem('attachmentId', 'invalid', { id: 'Dokumen tidak dikenal.', en: 'Unknown document.' }),
+    ]);
+}
+
+/**
  * Takes a workflow action. Refusals, in order: not visible (`not_found`), a version other than the
  * current one (`application.changed`), closed (`application.closed`), not an action from this state
  * (`application.action_unavailable`), not the actor's role (`auth.forbidden`), missing comment,
- * flagged fields or document (`request.fields`), identity not yet verified for an approval
+ * flagged fields or document, or a document that is not an officer's upload for this action on this
+ * application (`request.fields`), identity not yet verified for an approval
  * (`application.identity_unverified`).
  */
 export async function takeAction(
@@ -239,6 +248,7 @@ export async function takeAction(
     throw new DomainError('application.action_unavailable', { state: row.state });
   if (!mayTake(action, actor, row)) throw new DomainError('auth.forbidden');
   const checked = checkInput(definition, action, input);
+  if (checked.attachmentId !== null) await checkActionDocument(ctx, row, action, checked.attachmentId);
   if (
     action.kind === 'approve' &&
     definition.dataRules.identityAssurance === 'counter_verified' &&
@@ -257,19 +267,23 @@ export async function takeAction(
   const stateDueAt = stateDeadline(calendar, target, now, agency.timezone);
   const outcome = target.terminal ?? null;
   const scope = scopeOf(agency.id);
-  const approved: ApprovedApplication = {
-    id,
-    agencyId: agency.id,
-    serviceVersionId: row.service_version_id,
-    applicantId: row.applicant_id,
-    trackingNumber: row.tracking_number,
-    definition,
-    actorId: actor.userId,
-    approvedAt: at,
-  };
-  const hook = action.kind === 'approve' ? approvalHook : undefined;
+  // Approval issues the output document in the same transaction: no approval without its document.
+  const document =
+    action.kind === 'approve'
+      ? {
+          agencyId: agency.id,
+          applicationId: id,
+          serviceSlug: definition.slug,
+          serviceName: definition.name,
+          documentName: definition.output.documentName,
+          fields: printedFields(definition, await answersOf(ctx, row)),
+          issuedBy: actor.userId,
+        }
+      : undefined;
   await ctx.keyring.prepare([scope, PLATFORM_SCOPE]);
-  if (hook?.prepare) await hook.prepare(ctx, approved);
+  // The applicant hears of every change by e-mail or SMS too (the outbox delivers; a failed
+  // delivery never undoes the change). Read before the transaction: decrypting may load keys.
+  const channels = row.applicant_id ? await contactChannels(ctx, row.applicant_id) : {};
 
   await ctx.db.transaction().execute(async (trx) => {
     const updated = await trx
@@ -328,8 +342,9 @@ export async function takeAction(
         target.label[input.lang],
         checked.comment,
         input.lang,
+        channels,
       );
-    if (hook) await hook.onApproved(ctx, trx, approved);
+    if (document) await issueDocument(trx, ctx, document);
   });
   return {
     id,
@@ -349,6 +364,7 @@ async function notifyApplicant(
   stateLabel: string,
   comment: string | null,
   lang: Lang,
+  channels: { email?: string; sms?: string },
 ): Promise<void> {
   const params = {
     trackingNumber: row.tracking_number ?? '',
@@ -362,7 +378,13 @@ async function notifyApplicant(
       : action.kind === 'reject'
         ? 'application.rejected'
         : 'application.state_changed';
-  await notify(ctx, trx, { template, lang, userId: row.applicant_id, channels: { inApp: true }, params });
+  await notify(ctx, trx, {
+    template,
+    lang,
+    userId: row.applicant_id,
+    channels: { inApp: true, ...channels },
+    params,
+  });
 }
 
 /** Marks that an officer saw the applicant's identity card (needed before approval where required). */
@@ -570,7 +592,7 @@ export async function saveRevision(
   const result = validatorOf(definition, row.service_version_id, agency.timezone).validate(merged);
   if (!result.ok) throw new AnswerProblems(result.errors);
   const scope = scopeOf(agency.id);
-  await ctx.keyring.prepare([scope]);
+  await ctx.keyring.prepare([scope, PLATFORM_SCOPE]);
   const at = nowIso();
   await ctx.db.transaction().execute(async (trx) => {
     const updated = await trx
@@ -585,6 +607,8 @@ export async function saveRevision(
       .where('stage', '=', 'active')
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('application.changed');
+    // A corrected NIK must stop pointing at the wrong person.
+    await recordSubjects(trx, ctx, id, definition, result.values);
     await trx
       .insertInto('application_events')
       .values({

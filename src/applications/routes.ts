@@ -2,12 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { Slug } from '../catalog/schemas.ts';
+import { documentPdf, verificationPath } from '../documents/service.ts';
 import { CITIZEN, PUBLIC, staff } from '../identity/policy.ts';
 import type { Principal } from '../identity/roles.ts';
 import { DomainError } from '../web/domain-error.ts';
 import { isUploadedFile, parseMultipart } from '../web/multipart.ts';
 import { NoContent } from '../web/schemas.ts';
 import type { RouteDeps } from '../web/server.ts';
+import { applicantActionOf, applicantDocument, applicantDocuments } from './applicant.ts';
+import { getRevisionRequest, saveRevision } from './processing.ts';
 import {
   claimApplication,
   fileApplication,
@@ -333,6 +336,166 @@ export const applicationApiRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
     async (request, reply) => {
       await deleteAttachment(ctx, caller(request.principal), request.params.id, request.params.uploadId);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/applications/:id/revision',
+    {
+      config: { policy: CITIZEN },
+      schema: {
+        tags: ['applications'],
+        summary:
+          'What the agency asked to fix while the application waits for the applicant (409 application.not_editable otherwise): the flagged fields, the officer’s note, and the action that resubmits',
+        security: session,
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            flaggedFields: Type.Array(Type.Object({ key: Type.String(), label: Text })),
+            comment: Nullable(Type.String()),
+            requestedAt: Type.String(),
+            rowVersion: Type.Integer(),
+            resubmitAction: Nullable(
+              Type.String({ description: 'POST it to /api/v1/applications/:id/actions' }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const applicant = caller(request.principal);
+      const detail = await getApplication(ctx, applicant, request.params.id);
+      const revision =
+        detail.stage === 'active' && detail.state?.applicantCanEdit
+          ? await getRevisionRequest(ctx, applicant, detail.id)
+          : undefined;
+      if (!revision) throw new DomainError('application.not_editable');
+      const fields = detail.definition.form.sections.flatMap((s) => s.fields);
+      return {
+        flaggedFields: revision.flaggedFields.map((key) => ({
+          key,
+          label: fields.find((f) => f.key === key)?.label ?? { id: key, en: key },
+        })),
+        comment: revision.comment,
+        requestedAt: revision.requestedAt,
+        rowVersion: detail.rowVersion,
+        resubmitAction:
+          applicantActionOf(detail.definition, detail.state?.key ?? null, 'normal')?.key ?? null,
+      };
+    },
+  );
+
+  app.patch(
+    '/api/v1/applications/:id/revision',
+    {
+      config: { policy: CITIZEN },
+      schema: {
+        tags: ['applications'],
+        summary:
+          'Correct the flagged fields (only those: any other field is refused with 400 request.fields, code not_flagged). The whole application must still validate (422 lists the problems) or nothing is stored',
+        security: session,
+        params: IdParams,
+        body: Type.Object({
+          answers: Answers,
+          rowVersion: Type.Optional(
+            Type.Integer({ description: '409 application.changed when not the current one' }),
+          ),
+        }),
+        response: { 200: Type.Object({ rowVersion: Type.Integer() }) },
+      },
+    },
+    async (request) =>
+      saveRevision(
+        ctx,
+        caller(request.principal),
+        request.params.id,
+        request.body.answers,
+        request.body.rowVersion,
+      ),
+  );
+
+  const DocumentParams = Type.Object({
+    id: Type.String({ maxLength: 40 }),
+    documentId: Type.String({ maxLength: 40 }),
+  });
+
+  app.get(
+    '/api/v1/applications/:id/documents',
+    {
+      config: { policy: CITIZEN },
+      schema: {
+        tags: ['applications'],
+        summary: 'The documents issued for one of the caller’s applications (on approval)',
+        security: session,
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                number: Type.String(),
+                name: Text,
+                status: Type.Union([Type.Literal('valid'), Type.Literal('revoked')]),
+                issuedAt: Type.String(),
+                revokedAt: Nullable(Type.String()),
+                verificationUrl: Type.String({ description: 'the public verification page' }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const applicant = caller(request.principal);
+      const detail = await getApplication(ctx, applicant, request.params.id);
+      const documents = await applicantDocuments(ctx, applicant, detail.id);
+      const base = ctx.config.publicUrl.replace(/\/+$/, '');
+      return {
+        items: documents.map((d) => ({
+          id: d.id,
+          number: d.number,
+          name: detail.definition.output.documentName,
+          status: d.status,
+          issuedAt: d.issuedAt,
+          revokedAt: d.revokedAt,
+          verificationUrl: `${base}${verificationPath(d.id)}`,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/applications/:id/documents/:documentId',
+    {
+      config: { policy: CITIZEN },
+      schema: {
+        tags: ['applications'],
+        summary: 'Download an issued document of one of the caller’s applications: the signed PDF',
+        security: session,
+        params: DocumentParams,
+        response: {
+          200: {
+            content: {
+              'application/pdf': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const document = await applicantDocument(
+        ctx,
+        caller(request.principal),
+        request.params.id,
+        request.params.documentId,
+      );
+      const pdf = await documentPdf(ctx, document.id);
+      if (!pdf) throw new DomainError('not_found');
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', 'attachment')
+        .header('cache-control', 'private, no-store')
+        .send(pdf);
     },
   );
 

@@ -14,13 +14,17 @@ import { calendarFor } from '../calendar/service.ts';
 import { type AnswerError, compileDefinition } from '../catalog/compile.ts';
 import type { LocalText, ServiceDefinition } from '../catalog/schemas.ts';
 import { getPublished } from '../catalog/service.ts';
-import { findServiceBySlug, findVersionById } from '../catalog/store.ts';
+import { findServiceBySlug, findVersionById, findVersionByStatus } from '../catalog/store.ts';
 import type { AppContext } from '../context.ts';
+import { PLATFORM_SCOPE } from '../crypto/keyring.ts';
 import type { Db } from '../db/database.ts';
 import { newId, nowIso } from '../db/ids.ts';
 import { hitRateLimit } from '../identity/rate-limit.ts';
 import { hasRole, type Principal } from '../identity/roles.ts';
+import { contactChannels } from '../identity/service.ts';
 import { notify } from '../notifications/service.ts';
+import { recordSubmissionConsent } from '../privacy/consent.ts';
+import { recordSubjects } from '../privacy/subjects.ts';
 import { DomainError } from '../web/domain-error.ts';
 import type { Lang } from '../web/i18n/index.ts';
 import { ALPHABET, newTrackingNumber, parseTrackingNumber } from './tracking.ts';
@@ -49,8 +53,20 @@ export interface ApplicationView {
   assisted: boolean;
 }
 
+/**
+ * What a draft's editor is told when the service version it was started on is no longer published:
+ * `moved` — the draft now uses the published version (`problems` are the answers that no longer
+ * validate against it); `withdrawn` — the service is not published at all, the answers are kept
+ * to read and nothing can be filed.
+ */
+export type VersionNotice =
+  | { kind: 'moved'; version: number; problems: AnswerError[] }
+  | { kind: 'withdrawn' };
+
 export interface ApplicationDetail extends ApplicationView {
   answers: Answers;
+  /** Set for a draft whose service changed since it was started. */
+  versionNotice?: VersionNotice;
   definition: ServiceDefinition;
   history: Array<{
     kind: string;
@@ -105,6 +121,26 @@ export function startApplication(
     { applicantId: applicant.userId, assistedBy: null, actorId: applicant.userId },
     slug,
     answers,
+  );
+}
+
+/**
+ * Starts a counter draft: an officer fills the form in for a walk-in citizen who has no account
+ * here (the applicant stays empty until the citizen links it with the tracking number and secret).
+ * Only services of an agency where the officer works the counter.
+ */
+export async function startCounterDraft(
+  ctx: AppContext,
+  officer: Principal,
+  slug: string,
+): Promise<{ id: string }> {
+  const service = await findServiceBySlug(ctx.db, slug);
+  if (!service || !hasRole(officer, 'counter_officer', service.agency_id)) throw new DomainError('not_found');
+  return insertDraft(
+    ctx,
+    { applicantId: null, assistedBy: officer.userId, actorId: officer.userId },
+    slug,
+    {},
   );
 }
 
@@ -177,22 +213,111 @@ export function findRow(db: Db, id: string) {
   return db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The applicant's own application; anybody else's (or none) is simply not found. */
-async function ownRow(ctx: AppContext, applicant: Principal, id: string): Promise<ApplicationRow> {
+/**
+ * Whether the principal fills in and reads this application as its applicant: their own, or a
+ * counter filing not yet linked to an account that this officer started (while they still work the
+ * agency's counter). Once a citizen links it, it is theirs alone.
+ */
+export function isEditor(
+  principal: Principal,
+  row: Pick<ApplicationRow, 'applicant_id' | 'assisted_by' | 'agency_id'>,
+): boolean {
+  if (row.applicant_id !== null) return row.applicant_id === principal.userId;
+  return (
+    row.assisted_by !== null &&
+    row.assisted_by === principal.userId &&
+    hasRole(principal, 'counter_officer', row.agency_id)
+  );
+}
+
+/** The application the principal edits (see {@link isEditor}); anybody else's (or none) is simply not found. */
+export async function editorRow(ctx: AppContext, editor: Principal, id: string): Promise<ApplicationRow> {
   const row = /^[0-9a-f-]{36}$/.test(id) ? await findRow(ctx.db, id) : undefined;
-  if (!row || row.applicant_id === null || row.applicant_id !== applicant.userId)
-    throw new DomainError('not_found');
+  if (!row || !isEditor(editor, row)) throw new DomainError('not_found');
   return row;
 }
+
+/**
+ * A draft keeps the service version it was started on until that version stops being published.
+ * Then the draft moves to the version published now, answers and all — whether they still validate
+ * is for the review page to show — or, when the service is not published any more, stays where it
+ * is to be read and not filed. A draft on a version published after it was started was moved, and
+ * says so until it is filed.
+ */
+export async function currentDraftVersion(
+  ctx: AppContext,
+  row: ApplicationRow,
+): Promise<{ row: ApplicationRow; notice: VersionNotice | undefined }> {
+  if (row.stage !== 'draft') return { row, notice: undefined };
+  let current = row;
+  for (let attempt = 0; ; attempt++) {
+    const version = await findVersionById(ctx.db, current.service_version_id);
+    if (version?.status === 'published') {
+      const moved = version.published_at !== null && version.published_at > current.created_at;
+      if (!moved) return { row: current, notice: undefined };
+      const agency = await agencyOf(ctx.db, current.agency_id);
+      const { definition } = await definitionOf(ctx.db, current.service_version_id);
+      const checked = validatorOf(definition, current.service_version_id, agency.timezone).validate(
+        await answersOf(ctx, current),
+      );
+      return {
+        row: current,
+        notice: { kind: 'moved', version: version.version, problems: checked.ok ? [] : checked.errors },
+      };
+    }
+    const published = await findVersionByStatus(ctx.db, current.service_id, 'published');
+    if (!published) return { row: current, notice: { kind: 'withdrawn' } };
+    // Conditional on the version read: of two requests moving the same draft one writes, the
+    // other reads the result.
+    const updated = await ctx.db
+      .updateTable('applications')
+      .set({
+        service_version_id: published.id,
+        row_version: current.row_version + 1,
+        updated_at: nowIso(),
+      })
+      .where('id', '=', current.id)
+      .where('row_version', '=', current.row_version)
+      .where('stage', '=', 'draft')
+      .executeTakeFirst();
+    const reread = await findRow(ctx.db, current.id);
+    if (!reread) throw new DomainError('not_found');
+    if (Number(updated.numUpdatedRows) !== 1 && attempt >= 3) throw new DomainError('application.changed');
+    if (reread.stage !== 'draft') return { row: reread, notice: undefined };
+    current = reread;
+  }
+}
+
+/** The editor's draft on its current service version; refused when the service was withdrawn. */
+async function editableDraft(ctx: AppContext, editor: Principal, id: string) {
+  const found = await currentDraftVersion(ctx, await editorRow(ctx, editor, id));
+  if (found.row.stage !== 'draft') throw new DomainError('application.not_editable');
+  if (found.notice?.kind === 'withdrawn') throw new DomainError('service.not_published');
+  return found.row;
+}
+
+/** Parsed definitions by version id: a version an application points at never changes. */
+const definitions = new Map<string, { definition: ServiceDefinition; version: number }>();
+const MAX_CACHED_DEFINITIONS = 1000;
 
 export async function definitionOf(
   db: Db,
   versionId: string,
 ): Promise<{ definition: ServiceDefinition; version: number }> {
+  const cached = definitions.get(versionId);
+  if (cached) return cached;
   const version = await findVersionById(db, versionId);
   if (!version) throw new DomainError('not_found');
   // Published versions were validated before publishing and never change.
-  return { definition: JSON.parse(version.definition) as ServiceDefinition, version: version.version };
+  const parsed = {
+    definition: JSON.parse(version.definition) as ServiceDefinition,
+    version: version.version,
+  };
+  if (version.status !== 'draft') {
+    if (definitions.size >= MAX_CACHED_DEFINITIONS) definitions.delete(definitions.keys().next().value ?? '');
+    definitions.set(versionId, parsed);
+  }
+  return parsed;
 }
 
 export async function answersOf(ctx: AppContext, row: ApplicationRow): Promise<Answers> {
@@ -217,12 +342,11 @@ export function sectionKeys(definition: ServiceDefinition, sectionIndex: number)
  */
 export async function saveAnswers(
   ctx: AppContext,
-  applicant: Principal,
+  editor: Principal,
   id: string,
   answers: Answers,
 ): Promise<{ rowVersion: number; errors: AnswerError[] }> {
-  const row = await ownRow(ctx, applicant, id);
-  if (row.stage !== 'draft') throw new DomainError('application.not_editable');
+  const row = await editableDraft(ctx, editor, id);
   const agency = await agencyOf(ctx.db, row.agency_id);
   const { definition } = await definitionOf(ctx.db, row.service_version_id);
   const known = new Set(definition.form.sections.flatMap((s) => s.fields.map((f) => f.key)));
@@ -290,13 +414,14 @@ export function isUniqueViolation(err: unknown): boolean {
  */
 export async function submitApplication(
   ctx: AppContext,
-  applicant: Principal,
+  editor: Principal,
   id: string,
   input: { consent: boolean; lang: Lang; idempotencyKey?: string },
 ): Promise<Receipt> {
-  const row = await ownRow(ctx, applicant, id);
+  const { row, notice } = await currentDraftVersion(ctx, await editorRow(ctx, editor, id));
   if (row.stage !== 'draft') return receiptOf(ctx, row);
-  return fileDraft(ctx, row, { ...input, actorId: applicant.userId });
+  if (notice?.kind === 'withdrawn') throw new DomainError('service.not_published');
+  return fileDraft(ctx, row, { ...input, actorId: editor.userId });
 }
 
 /** The filing itself, for a draft row whoever files it (the applicant, or an officer at a counter). */
@@ -315,6 +440,9 @@ async function fileDraft(
   if (!checked.ok) throw new AnswerProblems(checked.errors);
   const calendar = await calendarFor(ctx, agency.id);
   await ctx.keyring.prepare([scopeOf(agency.id)]);
+  const channels = row.applicant_id ? await contactChannels(ctx, row.applicant_id) : {};
+  // NIK blind indexes use the platform key: loaded here, never inside the transaction.
+  await ctx.keyring.prepare([PLATFORM_SCOPE]);
   const scope = scopeOf(agency.id);
   for (let attempt = 0; ; attempt++) {
     const now = new Date();
@@ -355,6 +483,15 @@ async function fileDraft(
           .where('stage', '=', 'draft')
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) !== 1) return false;
+        // Everyone whose NIK the application carries can find it in their access log; the
+        // consent given is a record of its own.
+        await recordSubjects(trx, ctx, id, definition, checked.values);
+        await recordSubmissionConsent(trx, {
+          applicationId: id,
+          userId: row.applicant_id,
+          version: CONSENT_VERSION,
+          at: now.toISOString(),
+        });
         await trx
           .insertInto('application_events')
           .values({
@@ -382,7 +519,7 @@ async function fileDraft(
             template: 'application.submitted',
             lang: input.lang,
             userId: row.applicant_id,
-            channels: { inApp: true },
+            channels: { inApp: true, ...channels },
             params: {
               trackingNumber: tracking.text,
               service: definition.name[input.lang],
@@ -569,13 +706,16 @@ export async function viewOf(
   };
 }
 
-/** The applicant's application with its answers and history. */
+/**
+ * The application with its answers and history, for its editor (see {@link isEditor}). A draft is
+ * first brought to its service's current version, with a notice when that changed anything.
+ */
 export async function getApplication(
   ctx: AppContext,
-  applicant: Principal,
+  editor: Principal,
   id: string,
 ): Promise<ApplicationDetail> {
-  const row = await ownRow(ctx, applicant, id);
+  const { row, notice } = await currentDraftVersion(ctx, await editorRow(ctx, editor, id));
   const view = await viewOf(ctx, row);
   const events = await ctx.db
     .selectFrom('application_events')
@@ -594,12 +734,36 @@ export async function getApplication(
       toState: e.to_state,
       at: e.created_at,
     })),
+    ...(notice ? { versionNotice: notice } : {}),
   };
 }
 
-/** The receipt of a filed application (tracking number and secret), for its applicant. */
-export async function getReceipt(ctx: AppContext, applicant: Principal, id: string): Promise<Receipt> {
-  return receiptOf(ctx, await ownRow(ctx, applicant, id));
+/** The receipt of a filed application (tracking number and secret), for its editor. */
+export async function getReceipt(ctx: AppContext, editor: Principal, id: string): Promise<Receipt> {
+  return receiptOf(ctx, await editorRow(ctx, editor, id));
+}
+
+/** An officer's counter drafts not filed yet, newest change first (a busy counter gets interrupted). */
+export async function listCounterDrafts(
+  ctx: AppContext,
+  officer: Principal,
+): Promise<Array<{ id: string; service: LocalText; updatedAt: string }>> {
+  const rows = await ctx.db
+    .selectFrom('applications')
+    .selectAll()
+    .where('assisted_by', '=', officer.userId)
+    .where('applicant_id', 'is', null)
+    .where('stage', '=', 'draft')
+    .orderBy('updated_at', 'desc')
+    .limit(50)
+    .execute();
+  const drafts: Array<{ id: string; service: LocalText; updatedAt: string }> = [];
+  for (const row of rows) {
+    if (!isEditor(officer, row)) continue;
+    const { definition } = await definitionOf(ctx.db, row.service_version_id);
+    drafts.push({ id: row.id, service: definition.name, updatedAt: row.updated_at });
+  }
+  return drafts;
 }
 
 /** The applicant's applications, newest change first. */

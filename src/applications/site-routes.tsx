@@ -12,25 +12,37 @@ import {
 import { ServiceNotFoundPage } from '../catalog/pages/service-page.tsx';
 import type { ServiceDefinition } from '../catalog/schemas.ts';
 import { getPublished, type PublishedService } from '../catalog/service.ts';
+import { documentPdf } from '../documents/service.ts';
 import { CITIZEN, PUBLIC } from '../identity/policy.ts';
 import type { Principal } from '../identity/roles.ts';
-import { DomainError } from '../web/domain-error.ts';
+import { DomainError, FieldErrors } from '../web/domain-error.ts';
 import { errorMessage, mapError } from '../web/errors.ts';
 import { pageContext, sendHtml } from '../web/http.ts';
 import { t } from '../web/i18n/index.ts';
-import { isUploadedFile, parseMultipart } from '../web/multipart.ts';
+import { parseMultipart } from '../web/multipart.ts';
 import type { RouteDeps } from '../web/server.ts';
+import { applicantActionOf, applicantDocument, applicantDocuments, rejectionReason } from './applicant.ts';
+import { storeFormUploads } from './form-uploads.ts';
 import { dateText, dateTimeText } from './pages/answers.tsx';
 import { MyApplicationsPage } from './pages/list-page.tsx';
 import { ReceiptPage } from './pages/receipt-page.tsx';
 import { ReviewPage, type ReviewPageView } from './pages/review-page.tsx';
+import {
+  RevisionPage,
+  type RevisionPageView,
+  revisionDefinition,
+  revisionSectionIndex,
+} from './pages/revision-page.tsx';
 import { SectionPage, type SectionPageView } from './pages/section-page.tsx';
 import { StartPage } from './pages/start-page.tsx';
-import { StatusPage } from './pages/status-page.tsx';
+import { type StatusExtras, StatusPage } from './pages/status-page.tsx';
 import { TrackPage } from './pages/track-page.tsx';
+import { WithdrawPage } from './pages/withdraw-page.tsx';
+import { getRevisionRequest, type RevisionRequest, saveRevision, takeAction } from './processing.ts';
 import { receiptPdf } from './receipt-pdf.ts';
 import {
   AnswerProblems,
+  type ApplicationDetail,
   getApplication,
   getReceipt,
   listMyApplications,
@@ -39,7 +51,7 @@ import {
   submitApplication,
   trackApplication,
 } from './service.ts';
-import { MAX_UPLOAD_BYTES, uploadAttachment } from './uploads.ts';
+import { MAX_UPLOAD_BYTES } from './uploads.ts';
 
 const SlugParams = Type.Object({ slug: Type.String({ maxLength: 200 }) });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 40 }) });
@@ -47,6 +59,28 @@ const SectionParams = Type.Object({ id: Type.String({ maxLength: 40 }), n: Type.
 /** A form body: the CSRF token and whatever the section's fields are called (checked by the validator). */
 const FormBody = Type.Object({ _csrf: Type.String() }, { additionalProperties: true, maxProperties: 2000 });
 const CsrfOnly = Type.Object({ _csrf: Type.String() });
+const DocumentParams = Type.Object({
+  id: Type.String({ maxLength: 40 }),
+  documentId: Type.String({ maxLength: 40 }),
+});
+/** The applicant's action forms: the version they saw and an optional note. */
+const ActionForm = Type.Object({
+  _csrf: Type.String(),
+  rowVersion: Type.String({ maxLength: 12 }),
+  comment: Type.Optional(Type.String({ maxLength: 4000 })),
+});
+const DONE = ['resubmitted', 'withdrawn'] as const;
+
+/** The version in a form: a whole number, or -1 (which no application has, so it is refused as changed). */
+function versionOf(text: string): number {
+  return /^\d{1,9}$/.test(text) ? Number(text) : -1;
+}
+
+/** Whether the applicant saved fixes since the agency asked for them. */
+function revisedSince(detail: ApplicationDetail, request: RevisionRequest): boolean {
+  const asked = Date.parse(request.requestedAt);
+  return detail.history.some((e) => e.kind === 'revised' && Date.parse(e.at) >= asked);
+}
 
 function firstString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -58,6 +92,11 @@ function sectionIndexOf(definition: ServiceDefinition, text: string): number {
   const n = /^\d{1,2}$/.test(text) ? Number(text) : -1;
   if (n < 0 || n >= definition.form.sections.length) throw new DomainError('not_found');
   return n;
+}
+
+/** A download name from a document number ("DKP/2026/000012" → "dokumen-DKP-2026-000012.pdf"). */
+export function pdfFileName(number: string): string {
+  return `dokumen-${number.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '')}.pdf`;
 }
 
 function citizenOf(request: FastifyRequest): Principal {
@@ -77,39 +116,6 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES + 256 * 1024 },
     async (request: FastifyRequest, body: Buffer) => parseMultipart(request, body),
   );
-
-  /**
-   * Stores the files of a multipart section form and puts their upload ids where the form had the
-   * files, beside the ids the applicant kept. A refused file (too large, wrong type, too many) is
-   * reported at its field; the rest of the section is still saved.
-   */
-  async function storeUploads(
-    request: FastifyRequest,
-    principal: Principal,
-    applicationId: string,
-    body: Record<string, unknown>,
-  ): Promise<{ body: Record<string, unknown>; errors: Map<string, string> }> {
-    const out: Record<string, unknown> = { ...body };
-    const errors = new Map<string, string>();
-    for (const [name, value] of Object.entries(body)) {
-      const items: unknown[] = Array.isArray(value) ? value : [value];
-      if (!items.some(isUploadedFile)) continue;
-      const ids = items.filter((v): v is string => typeof v === 'string');
-      // `key` or `group[1].key`: the field key is the last part of the path.
-      const fieldKey = name.slice(name.lastIndexOf('.') + 1);
-      for (const file of items.filter(isUploadedFile)) {
-        if (file.bytes.length === 0) continue; // a file input left empty
-        try {
-          ids.push((await uploadAttachment(ctx, principal, applicationId, fieldKey, file.bytes)).id);
-        } catch (err) {
-          if (!(err instanceof DomainError)) throw err;
-          errors.set(name, errorMessage(request.lang, mapError(err)));
-        }
-      }
-      out[name] = ids;
-    }
-    return { body: out, errors };
-  }
 
   const pageOf = (request: FastifyRequest) => pageContext(request, csrfSecret, isDemo);
   const publicBase = ctx.config.publicUrl.replace(/\/+$/, '');
@@ -173,6 +179,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
           definition={detail.definition}
           sectionIndex={n}
           values={detail.answers}
+          versionNotice={detail.versionNotice}
         />,
       );
     },
@@ -191,8 +198,9 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       const n = sectionIndexOf(definition, request.params.n);
       if (detail.stage !== 'draft') return reply.redirect(base, 303);
       const page = pageOf(request);
-      const uploads = await storeUploads(
-        request,
+      const uploads = await storeFormUploads(
+        { ctx },
+        request.lang,
         principal,
         detail.id,
         request.body as Record<string, unknown>,
@@ -203,7 +211,8 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
         await saveAnswers(ctx, principal, detail.id, sent);
         return reply.redirect('/applications', 303);
       }
-      const command = applyFormCommands(definition, n, sent, body);
+      // Rules of this section may look at earlier sections' answers: the commands see all of them.
+      const command = applyFormCommands(definition, n, { ...detail.answers, ...sent }, body);
       const saved = await saveAnswers(ctx, principal, detail.id, sent);
       const render = (values: Record<string, unknown>, extra: Partial<SectionPageView>) => (
         <SectionPage
@@ -212,6 +221,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
           definition={definition}
           sectionIndex={n}
           values={values}
+          versionNotice={detail.versionNotice}
           {...extra}
         />
       );
@@ -263,6 +273,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       agencyName: detail.agency.name[page.lang],
       answers: detail.answers,
       stage: detail.stage,
+      versionNotice: detail.versionNotice,
     };
   }
 
@@ -397,12 +408,311 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     },
   );
 
+  /** The revision request the application waits on, or undefined when the applicant cannot edit it. */
+  async function revisionOf(principal: Principal, detail: ApplicationDetail) {
+    if (detail.stage !== 'active' || !detail.state?.applicantCanEdit) return undefined;
+    return getRevisionRequest(ctx, principal, detail.id);
+  }
+
+  async function statusExtras(principal: Principal, detail: ApplicationDetail): Promise<StatusExtras> {
+    if (detail.stage === 'draft') return {};
+    const state = detail.state?.key ?? null;
+    const active = detail.stage === 'active';
+    const request = await revisionOf(principal, detail);
+    return {
+      revision: request
+        ? {
+            request,
+            saved: revisedSince(detail, request),
+            resubmit: applicantActionOf(detail.definition, state, 'normal'),
+          }
+        : undefined,
+      withdraw: active ? applicantActionOf(detail.definition, state, 'withdraw') : undefined,
+      documents: await applicantDocuments(ctx, principal, detail.id),
+      rejectionReason:
+        detail.outcome === 'rejected' ? await rejectionReason(ctx, principal, detail.id) : undefined,
+    };
+  }
+
   app.get(
     '/applications/:id',
+    {
+      config: { policy: CITIZEN },
+      schema: {
+        hide: true,
+        params: IdParams,
+        querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = citizenOf(request);
+      const detail = await getApplication(ctx, principal, request.params.id);
+      const done = DONE.find((d) => d === request.query.done);
+      return sendHtml(
+        reply,
+        <StatusPage
+          page={pageOf(request)}
+          detail={detail}
+          {...(await statusExtras(principal, detail))}
+          done={done}
+        />,
+      );
+    },
+  );
+
+  // Revision: the applicant fixes the fields the officer flagged, then resubmits ------------------
+
+  async function revisionView(
+    request: FastifyRequest,
+    detail: ApplicationDetail,
+    revision: RevisionRequest,
+  ): Promise<RevisionPageView> {
+    return {
+      page: pageOf(request),
+      applicationId: detail.id,
+      definition: detail.definition,
+      request: revision,
+      values: detail.answers,
+      rowVersion: detail.rowVersion,
+      saved: revisedSince(detail, revision),
+      resubmit: applicantActionOf(detail.definition, detail.state?.key ?? null, 'normal'),
+    };
+  }
+
+  app.get(
+    '/applications/:id/revision',
+    {
+      config: { policy: CITIZEN },
+      schema: {
+        hide: true,
+        params: IdParams,
+        querystring: Type.Object({ saved: Type.Optional(Type.String({ maxLength: 2 })) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = citizenOf(request);
+      const detail = await getApplication(ctx, principal, request.params.id);
+      const revision = await revisionOf(principal, detail);
+      if (!revision) return reply.redirect(`/applications/${detail.id}`);
+      const view = await revisionView(request, detail, revision);
+      return sendHtml(
+        reply,
+        <RevisionPage {...view} justSaved={request.query.saved === '1' && view.saved} />,
+      );
+    },
+  );
+
+  // Only the flagged fields are read from the form; nothing is stored unless the whole application
+  // still validates, and the page keeps what was typed.
+  app.post(
+    '/applications/:id/revision',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: IdParams, body: FormBody } },
+    async (request, reply) => {
+      const principal = citizenOf(request);
+      const detail = await getApplication(ctx, principal, request.params.id);
+      const base = `/applications/${detail.id}`;
+      const revision = await revisionOf(principal, detail);
+      if (!revision) return reply.redirect(base, 303);
+      const page = pageOf(request);
+      const view = await revisionView(request, detail, revision);
+      const form = revisionDefinition(detail.definition, revision.flaggedFields, detail.definition.name);
+      const index = revisionSectionIndex(detail.definition);
+      const uploads = await storeFormUploads(
+        { ctx },
+        request.lang,
+        principal,
+        detail.id,
+        request.body as Record<string, unknown>,
+      );
+      const sent = answersFromForm(form, index, uploads.body);
+      const values = { ...detail.answers, ...sent };
+      const command = applyFormCommands(form, index, values, uploads.body);
+      if (command)
+        return sendHtml(
+          reply,
+          <RevisionPage {...view} values={{ ...values, ...command.answers }} focus={command.focus} />,
+        );
+      if (uploads.errors.size > 0)
+        return sendHtml(
+          reply,
+          <RevisionPage
+            {...view}
+            values={values}
+            errors={uploads.errors}
+            summary={[...uploads.errors].map(([path, message]) => ({ field: fieldInputId(path), message }))}
+          />,
+          400,
+        );
+      try {
+        await saveRevision(ctx, principal, detail.id, sent);
+        return reply.redirect(`${base}/revision?saved=1`, 303);
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
+        const mapped = mapError(err);
+        if (err instanceof AnswerProblems) {
+          const flagged = new Set(revision.flaggedFields);
+          const own = err.errors.filter((e) => flagged.has(e.path.split(/[[.]/)[0] ?? ''));
+          const other = err.errors.filter((e) => !own.includes(e));
+          return sendHtml(
+            reply,
+            <RevisionPage
+              {...view}
+              values={values}
+              errors={answerErrorMessages(page, own)}
+              summary={[
+                ...errorSummaryEntries(page, own),
+                ...other.map((e) => ({
+                  message: t(request.lang, 'applications.revision_other', {
+                    message: e.message[request.lang],
+                  }),
+                })),
+              ]}
+            />,
+            mapped.status,
+          );
+        }
+        return sendHtml(
+          reply,
+          <RevisionPage
+            {...view}
+            values={values}
+            summary={[{ message: errorMessage(request.lang, mapped) }]}
+          />,
+          mapped.status,
+        );
+      }
+    },
+  );
+
+  app.post(
+    '/applications/:id/resubmit',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: IdParams, body: ActionForm } },
+    async (request, reply) => {
+      const principal = citizenOf(request);
+      const detail = await getApplication(ctx, principal, request.params.id);
+      const base = `/applications/${detail.id}`;
+      const action = applicantActionOf(detail.definition, detail.state?.key ?? null, 'normal');
+      const note = request.body.comment ?? '';
+      try {
+        if (!action || detail.stage !== 'active')
+          throw new DomainError('application.action_unavailable', { state: detail.state?.key ?? '' });
+        await takeAction(ctx, principal, detail.id, {
+          action: action.key,
+          rowVersion: versionOf(request.body.rowVersion),
+          comment: note,
+          lang: request.lang,
+        });
+        return reply.redirect(`${base}?done=resubmitted`, 303);
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
+        const revision = await revisionOf(principal, detail);
+        // No longer waiting on the applicant (someone acted first): the status page says where it is.
+        if (!revision) return reply.redirect(base, 303);
+        const view = await revisionView(request, detail, revision);
+        const mapped = mapError(err);
+        const noteError =
+          err instanceof FieldErrors
+            ? err.problems.find((p) => p.field === 'comment')?.message[request.lang]
+            : undefined;
+        return sendHtml(
+          reply,
+          <RevisionPage
+            {...view}
+            note={note}
+            noteError={noteError}
+            summary={[
+              noteError
+                ? { field: 'resubmit-note', message: noteError }
+                : { message: errorMessage(request.lang, mapped) },
+            ]}
+          />,
+          mapped.status,
+        );
+      }
+    },
+  );
+
+  // Withdrawing, with a confirmation step ----------------------------------------------------------
+
+  app.get(
+    '/applications/:id/withdraw',
     { config: { policy: CITIZEN }, schema: { hide: true, params: IdParams } },
     async (request, reply) => {
       const detail = await getApplication(ctx, citizenOf(request), request.params.id);
-      return sendHtml(reply, <StatusPage page={pageOf(request)} detail={detail} />);
+      const action =
+        detail.stage === 'active'
+          ? applicantActionOf(detail.definition, detail.state?.key ?? null, 'withdraw')
+          : undefined;
+      if (!action) return reply.redirect(`/applications/${detail.id}`);
+      return sendHtml(reply, <WithdrawPage page={pageOf(request)} detail={detail} action={action} />);
+    },
+  );
+
+  app.post(
+    '/applications/:id/withdraw',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: IdParams, body: ActionForm } },
+    async (request, reply) => {
+      const principal = citizenOf(request);
+      const detail = await getApplication(ctx, principal, request.params.id);
+      const base = `/applications/${detail.id}`;
+      const action =
+        detail.stage === 'active'
+          ? applicantActionOf(detail.definition, detail.state?.key ?? null, 'withdraw')
+          : undefined;
+      if (!action) return reply.redirect(base, 303);
+      const reason = request.body.comment ?? '';
+      try {
+        await takeAction(ctx, principal, detail.id, {
+          action: action.key,
+          rowVersion: versionOf(request.body.rowVersion),
+          comment: reason,
+          lang: request.lang,
+        });
+        return reply.redirect(`${base}?done=withdrawn`, 303);
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
+        const mapped = mapError(err);
+        const reasonError =
+          err instanceof FieldErrors
+            ? err.problems.find((p) => p.field === 'comment')?.message[request.lang]
+            : undefined;
+        // The confirmation is shown again with the current version, so a second press decides.
+        const current = await getApplication(ctx, principal, detail.id);
+        return sendHtml(
+          reply,
+          <WithdrawPage
+            page={pageOf(request)}
+            detail={current}
+            action={action}
+            reason={reason}
+            reasonError={reasonError}
+            formError={reasonError ? undefined : errorMessage(request.lang, mapped)}
+          />,
+          mapped.status,
+        );
+      }
+    },
+  );
+
+  // The issued document -----------------------------------------------------------------------------
+
+  app.get(
+    '/applications/:id/documents/:documentId.pdf',
+    { config: { policy: CITIZEN }, schema: { hide: true, params: DocumentParams } },
+    async (request, reply) => {
+      const document = await applicantDocument(
+        ctx,
+        citizenOf(request),
+        request.params.id,
+        request.params.documentId,
+      );
+      const pdf = await documentPdf(ctx, document.id);
+      if (!pdf) throw new DomainError('not_found');
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="${pdfFileName(document.number)}"`)
+        .header('cache-control', 'private, no-store')
+        .send(pdf);
     },
   );
 

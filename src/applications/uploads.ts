@@ -10,7 +10,7 @@ import type { AppContext } from '../context.ts';
 import { newId, nowIso } from '../db/ids.ts';
 import type { Principal } from '../identity/roles.ts';
 import { DomainError } from '../web/domain-error.ts';
-import { definitionOf, findRow, scopeOf } from './service.ts';
+import { currentDraftVersion, definitionOf, editorRow, scopeOf } from './service.ts';
 
 /** The largest upload any field may allow (the definition schema's maximum, 20 MB). */
 export const MAX_UPLOAD_BYTES = 20_480 * 1024;
@@ -48,22 +48,26 @@ export interface StoredUpload {
 }
 
 /**
- * Stores a file for one field of the applicant's draft (or of an application in a state where the
- * applicant may edit, e.g. returned for revision).
+ * Stores a file for one field of a draft the uploader edits — the applicant's own, or a counter
+ * draft the officer started for a walk-in citizen — or of the applicant's application in a state
+ * where the applicant may edit (returned for revision).
  */
 export async function uploadAttachment(
   ctx: AppContext,
-  applicant: Principal,
+  uploader: Principal,
   applicationId: string,
   fieldKey: string,
   bytes: Buffer,
 ): Promise<StoredUpload> {
-  const row = /^[0-9a-f-]{36}$/.test(applicationId) ? await findRow(ctx.db, applicationId) : undefined;
-  if (!row || row.applicant_id !== applicant.userId) throw new DomainError('not_found');
+  // A draft's files belong to the service version it is filed under: the current one.
+  const { row, notice } = await currentDraftVersion(ctx, await editorRow(ctx, uploader, applicationId));
+  if (notice?.kind === 'withdrawn') throw new DomainError('service.not_published');
   const { definition } = await definitionOf(ctx.db, row.service_version_id);
   const state = definition.workflow.states.find((s) => s.key === row.state);
-  if (row.stage !== 'draft' && !(row.stage === 'active' && state?.applicantCanEdit))
-    throw new DomainError('application.not_editable');
+  // Revision rounds are the applicant's own: the officer who filed at the counter does not answer them.
+  const revising =
+    row.stage === 'active' && state?.applicantCanEdit === true && row.applicant_id === uploader.userId;
+  if (row.stage !== 'draft' && !revising) throw new DomainError('application.not_editable');
   const field = fileFieldOf(definition, fieldKey);
   if (!field) throw new DomainError('upload.unknown_field', { field: fieldKey });
   if (bytes.length === 0) throw new DomainError('upload.empty');
@@ -72,27 +76,62 @@ export async function uploadAttachment(
   const mime = sniffType(bytes);
   if (!mime || !field.accept.includes(mime))
     throw new DomainError('upload.type_not_allowed', { accepted: field.accept.join(', ') });
-  const scope = scopeOf(row.agency_id);
+  const id = await storeAttachment(ctx, {
+    agencyId: row.agency_id,
+    applicationId,
+    uploaderId: uploader.userId,
+    fieldKey,
+    mime,
+    bytes,
+    maxFiles: field.maxFiles,
+    // In a revision round the files kept from before stay part of the history; the limit is on
+    // the replacements, so a field with one file can get a new one.
+    countSince: row.stage !== 'draft' ? (row.state_entered_at ?? '') : undefined,
+  });
+  return { id, field: fieldKey, mime, size: bytes.length };
+}
+
+/**
+ * Stores checked bytes as an attachment: named by an HMAC under the agency's key, encrypted, with
+ * the SHA-256 encrypted beside it. Refused (`upload.too_many`, nothing stored) when the field
+ * already holds `maxFiles` files (counted from `countSince` when given).
+ */
+export async function storeAttachment(
+  ctx: AppContext,
+  input: {
+    agencyId: string;
+    applicationId: string;
+    uploaderId: string;
+    fieldKey: string;
+    mime: string;
+    bytes: Buffer;
+    maxFiles: number;
+    countSince?: string;
+  },
+): Promise<string> {
+  const scope = scopeOf(input.agencyId);
   await ctx.keyring.prepare([scope]);
   const id = newId();
+  const { bytes } = input;
   const stored = await ctx.db.transaction().execute(async (trx) => {
     const count = await trx
       .selectFrom('attachments')
       .select((eb) => eb.fn.countAll().as('n'))
-      .where('application_id', '=', applicationId)
-      .where('field_key', '=', fieldKey)
+      .where('application_id', '=', input.applicationId)
+      .where('field_key', '=', input.fieldKey)
+      .$if(input.countSince !== undefined, (q) => q.where('created_at', '>=', input.countSince ?? ''))
       .executeTakeFirst();
-    if (Number(count?.n ?? 0) >= field.maxFiles) return false;
+    if (Number(count?.n ?? 0) >= input.maxFiles) return false;
     await trx
       .insertInto('attachments')
       .values({
         id,
-        agency_id: row.agency_id,
-        application_id: applicationId,
-        uploader_id: applicant.userId,
-        field_key: fieldKey,
+        agency_id: input.agencyId,
+        application_id: input.applicationId,
+        uploader_id: input.uploaderId,
+        field_key: input.fieldKey,
         content_name: ctx.keyring.contentName(scope, bytes),
-        mime,
+        mime: input.mime,
         size: bytes.length,
         sha256_enc: ctx.keyring.encrypt(
           scope,
@@ -105,14 +144,13 @@ export async function uploadAttachment(
       .execute();
     return true;
   });
-  if (!stored) throw new DomainError('upload.too_many', { maxFiles: field.maxFiles });
-  return { id, field: fieldKey, mime, size: bytes.length };
+  if (!stored) throw new DomainError('upload.too_many', { maxFiles: input.maxFiles });
+  return id;
 }
 
-/** The attachments of the applicant's application (no content). */
-export async function listAttachments(ctx: AppContext, applicant: Principal, applicationId: string) {
-  const row = /^[0-9a-f-]{36}$/.test(applicationId) ? await findRow(ctx.db, applicationId) : undefined;
-  if (!row || row.applicant_id !== applicant.userId) throw new DomainError('not_found');
+/** The attachments of an application its editor sees (no content). */
+export async function listAttachments(ctx: AppContext, editor: Principal, applicationId: string) {
+  await editorRow(ctx, editor, applicationId);
   return ctx.db
     .selectFrom('attachments')
     .select(['id', 'field_key as field', 'mime', 'size', 'created_at as createdAt'])
@@ -143,15 +181,14 @@ export async function readAttachment(
   return { mime: row.mime, bytes };
 }
 
-/** Removes an attachment from the applicant's editable application. */
+/** Removes an attachment from a draft its editor fills in. */
 export async function deleteAttachment(
   ctx: AppContext,
-  applicant: Principal,
+  editor: Principal,
   applicationId: string,
   attachmentId: string,
 ): Promise<void> {
-  const row = /^[0-9a-f-]{36}$/.test(applicationId) ? await findRow(ctx.db, applicationId) : undefined;
-  if (!row || row.applicant_id !== applicant.userId) throw new DomainError('not_found');
+  const row = await editorRow(ctx, editor, applicationId);
   if (row.stage !== 'draft') throw new DomainError('application.not_editable');
   const removed = await ctx.db
     .deleteFrom('attachments')

@@ -11,6 +11,8 @@ import { isStaffRole } from '../identity/roles.ts';
 import { createUser, findUserIdByEmail, totpSecretOf } from '../identity/service.ts';
 import { currentTotp } from '../identity/totp.ts';
 import { registerAuditCommands } from './audit.ts';
+import { registerKeyRotation } from './keys-rotate.ts';
+import { registerPrivacyCommands } from './privacy.ts';
 import { registerServiceCommands } from './services.ts';
 
 /** Exit codes: 0 ok, 1 the command failed, 2 the configuration or invocation is wrong. */
@@ -220,5 +222,7 @@ keys
 const helpers = { run, config: () => config() };
 registerServiceCommands(program, helpers);
 registerAuditCommands(program, helpers);
+registerPrivacyCommands(program, helpers);
+registerKeyRotation(keys, helpers);
 
 await program.parseAsync(process.argv);

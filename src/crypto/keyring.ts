@@ -210,6 +210,99 @@ export class Keyring {
     }
   }
 
+  /** The id of the scope's active key of a purpose; the scope must have been prepared. */
+  activeKeyId(scope: string, purpose: KeyPurpose = 'data'): string {
+    return this.activeSync(scope, purpose).id;
+  }
+
+  /**
+   * Gives each scope a new active data key and retires the previous ones, which stay stored so
+   * their ciphertexts keep decrypting. One transaction for all scopes; `alsoInside` runs in it
+   * (to record the rotation with the keys). Blind-index keys are never rotated here: a new one
+   * would make every stored index unfindable. Returns the new key id of each scope.
+   */
+  async rotateDataKeys(
+    scopes: readonly string[],
+    alsoInside?: (trx: Db) => Promise<void>,
+  ): Promise<Map<string, string>> {
+    const created = new Map<string, LoadedKey>();
+    const now = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      for (const scope of scopes) {
+        const id = newId();
+        const key = randomBytes(32);
+        await trx
+          .insertInto('data_keys')
+          .values({
+            id,
+            scope,
+            purpose: 'data',
+            wrapped: seal(this.master.key, key, `data-key:${id}`),
+            is_demo: this.master.isDemo ? 1 : 0,
+            created_at: now,
+          })
+          .execute();
+        await trx
+          .updateTable('data_keys')
+          .set({ retired_at: now })
+          .where('scope', '=', scope)
+          .where('purpose', '=', 'data')
+          .where('retired_at', 'is', null)
+          .where('id', '!=', id)
+          .execute();
+        created.set(scope, { id, key });
+      }
+      await alsoInside?.(trx);
+    });
+    // Only once committed may this keyring encrypt under the new keys.
+    for (const [scope, loaded] of created) {
+      this.byId.set(loaded.id, loaded);
+      this.active.set(`${scope}/data`, loaded);
+    }
+    return new Map([...created].map(([scope, loaded]) => [scope, loaded.id]));
+  }
+
+  /**
+   * Reloads the active keys this keyring has loaded, so a rotation made by another process (the
+   * `gapura keys rotate` command) takes effect here without a restart.
+   */
+  async refreshActive(): Promise<void> {
+    for (const cacheKey of [...this.active.keys()]) {
+      const [scope, purpose] = cacheKey.split('/') as [string, KeyPurpose];
+      const row = await this.db
+        .selectFrom('data_keys')
+        .select(['id', 'wrapped'])
+        .where('scope', '=', scope)
+        .where('purpose', '=', purpose)
+        .where('retired_at', 'is', null)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!row || row.id === this.active.get(cacheKey)?.id) continue;
+      this.active.set(cacheKey, this.byId.get(row.id) ?? this.unwrap(row.id, Buffer.from(row.wrapped)));
+    }
+  }
+
+  /**
+   * Re-seals something sealed under this keyring's master key (a wrapped data key, a signing key)
+   * under `next`, so the master key can be replaced. Returns undefined when it is already sealed
+   * under `next`, which makes an interrupted re-wrap safe to run again.
+   */
+  resealForMaster(sealed: Buffer, context: string, next: MasterKey): Buffer | undefined {
+    let plaintext: Buffer;
+    try {
+      plaintext = open(this.master.key, sealed, context);
+    } catch {
+      try {
+        open(next.key, sealed, context);
+        return undefined;
+      } catch {
+        throw new KeyError(`neither the current nor the new master key can open ${context}`);
+      }
+    }
+    return seal(next.key, plaintext, context);
+  }
+
   /** A secret derived from the master key for one named purpose (e.g. CSRF tokens). */
   derivedSecret(purpose: string): Buffer {
     return createHmac('sha256', this.master.key).update(`derived:${purpose}`).digest();
@@ -217,3 +310,23 @@ export class Keyring {
 }
 
 export const PLATFORM_SCOPE = 'platform';
+
+/** The key id a ciphertext of {@link Keyring.encrypt} or {@link Keyring.encryptBytes} names. */
+export function keyIdOf(ciphertext: string | Buffer): string | undefined {
+  if (typeof ciphertext === 'string') {
+    const [version, id] = ciphertext.split('.', 2);
+    return version === 'g1' && id?.length === KEY_ID_LENGTH ? id : undefined;
+  }
+  if (ciphertext[0] !== 1 || ciphertext.length < 1 + KEY_ID_LENGTH) return undefined;
+  return ciphertext.subarray(1, 1 + KEY_ID_LENGTH).toString('ascii');
+}
+
+/** The first characters of every text ciphertext under a key: lets SQL find them by prefix. */
+export function textCiphertextPrefix(keyId: string): string {
+  return `g1.${keyId}.`;
+}
+
+/** The first bytes of every byte ciphertext under a key. */
+export function bytesCiphertextPrefix(keyId: string): Buffer {
+  return Buffer.concat([Buffer.from([1]), Buffer.from(keyId, 'ascii')]);
+}

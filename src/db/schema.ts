@@ -299,4 +299,60 @@ export interface Database {
     data_enc: Buffer;
     created_at: string;
   };
+  // The citizen's privacy rights (src/privacy)
+  /** The people an application is about, by the blind index of a NIK it carries. */
+  application_subjects: { application_id: string; nik_bidx: string; field_key: string; created_at: string };
+  /** Consent records: the submission statement (with its application) and optional uses. */
+  consents: {
+    id: string;
+    /** Null for a walk-in citizen who consented at a counter. */
+    user_id: string | null;
+    purpose: string;
+    version: string;
+    application_id: string | null;
+    given_at: string;
+    withdrawn_at: string | null;
+  };
+  /** Correction and deletion requests; corrections wait for the agency admin. */
+  privacy_requests: {
+    id: string;
+    kind: 'correction' | 'deletion';
+    user_id: string;
+    agency_id: string;
+    application_id: string;
+    /** What the citizen says is wrong, encrypted under the agency scope. */
+    details_enc: string | null;
+    /** For deletion: what was done (`erased`, `restricted`, `discarded`). */
+    outcome: string | null;
+    status: 'open' | 'handled';
+    created_at: string;
+    handled_by: string | null;
+    handled_at: string | null;
+    note_enc: string | null;
+  };
+  /** Restriction (under retention) or erasure (after it) of an application's personal data. */
+  application_privacy: {
+    application_id: string;
+    restricted_at: string | null;
+    restricted_until: string | null;
+    erased_at: string | null;
+  };
+  // Staff management and API tokens (src/staff)
+  /** Tokens of agency systems: shown once, only an HMAC of the secret kept; each acts as its own service account. */
+  api_tokens: {
+    id: string;
+    agency_id: string;
+    /** The token's service account: the actor of what the token does. */
+    user_id: string;
+    name: string;
+    /** Comma-separated scopes, e.g. `applications:read,applications:act`. */
+    scopes: string;
+    secret_hash: string;
+    created_by: string;
+    created_at: string;
+    expires_at: string;
+    last_used_at: string | null;
+    revoked_by: string | null;
+    revoked_at: string | null;
+  };
 }

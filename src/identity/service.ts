@@ -345,3 +345,16 @@ export async function displayName(ctx: AppContext, userId: string): Promise<stri
   const user = await store.findUserById(ctx.db, userId);
   return user ? ctx.keyring.decrypt(user.name_enc, 'users.name') : undefined;
 }
+
+/** Where to reach an account outside the app: its e-mail address and mobile number, when it has them. */
+export async function contactChannels(
+  ctx: AppContext,
+  userId: string,
+): Promise<{ email?: string; sms?: string }> {
+  const user = await store.findUserById(ctx.db, userId);
+  if (!user) return {};
+  return {
+    ...(user.email_enc ? { email: await ctx.keyring.decrypt(user.email_enc, 'users.email') } : {}),
+    ...(user.phone_enc ? { sms: await ctx.keyring.decrypt(user.phone_enc, 'users.phone') } : {}),
+  };
+}

@@ -62,8 +62,14 @@ export function pageContext(request: FastifyRequest, csrfSecret: Buffer, isDemo:
   };
 }
 
-export function sendHtml(reply: FastifyReply, html: string | Promise<string>, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(html);
+/** Sends a page; a page rendered asynchronously (components that await) is sent once it is ready. */
+export function sendHtml(
+  reply: FastifyReply,
+  html: string | Promise<string>,
+  status = 200,
+): FastifyReply | Promise<FastifyReply> {
+  const send = (text: string) => reply.status(status).type('text/html; charset=utf-8').send(text);
+  return typeof html === 'string' ? send(html) : html.then(send);
 }
 
 /** A relative path on this site only, so `?next=` can never send someone elsewhere. */

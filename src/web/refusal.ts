@@ -13,7 +13,7 @@ export function renderRefusal(
   reply: FastifyReply,
   err: unknown,
   render: (fieldErrors: Record<string, string>, formError: string | undefined) => string | Promise<string>,
-): FastifyReply {
+): FastifyReply | Promise<FastifyReply> {
   if (!(err instanceof DomainError)) throw err;
   const mapped = mapError(err);
   if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds));

@@ -9,6 +9,7 @@ import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { agencyRoutes } from '../agencies/routes.ts';
+import { counterRoutes } from '../applications/counter-routes.tsx';
 import { inboxRoutes } from '../applications/inbox-routes.tsx';
 import { applicationApiRoutes } from '../applications/routes.ts';
 import { applicationPageRoutes } from '../applications/site-routes.tsx';
@@ -24,7 +25,10 @@ import { registrationRoutes } from '../identity/registration-routes.tsx';
 import { identityRoutes } from '../identity/routes.tsx';
 import { principalFromToken } from '../identity/service.ts';
 import { notificationRoutes } from '../notifications/routes.tsx';
+import { privacyRoutes } from '../privacy/routes.tsx';
 import { regionRoutes } from '../regions/routes.ts';
+import { staffRoutes } from '../staff/routes.tsx';
+import { principalFromApiToken } from '../staff/tokens.ts';
 import { DomainError } from './domain-error.ts';
 import { errorMessage, isApiRequest, mapError, sendJsonError } from './errors.ts';
 import {
@@ -118,7 +122,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
           'Public services platform: catalogue, applications, audit log. Errors: {"error":{"code","message","details"}}.',
       },
       components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } },
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: { type: 'http', scheme: 'bearer', description: 'An agency API token (gpr_…)' },
+        },
       },
     },
   });
@@ -143,6 +150,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       request.principal = await principalFromToken(ctx, token);
       if (request.principal) request.sessionToken = token;
       else reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    } else if (isApiRequest(request)) {
+      // Agency systems call the API with a bearer token, limited to its scope's routes.
+      request.principal = await principalFromApiToken(ctx, request.headers.authorization, {
+        method: request.method,
+        url: request.routeOptions.url ?? '',
+      });
     }
     request.anonId = request.cookies[ANON_COOKIE];
     if (!request.anonId && !request.principal && request.method === 'GET' && !isApiRequest(request)) {
@@ -235,8 +248,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(regionRoutes, deps);
   await app.register(applicationApiRoutes, deps);
   await app.register(applicationPageRoutes, deps);
+  await app.register(counterRoutes, deps);
   await app.register(inboxRoutes, deps);
   await app.register(documentRoutes, deps);
+  await app.register(privacyRoutes, deps);
+  await app.register(staffRoutes, deps);
   await app.register(identityRoutes, deps);
   await app.register(registrationRoutes, deps);
   await app.register(notificationRoutes, deps);
@@ -248,6 +264,8 @@ function containsNul(value: unknown): boolean {
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const next = pending.pop();
+    // File contents are bytes, not text: any byte may be 0.
+    if (Buffer.isBuffer(next)) continue;
     if (typeof next === 'string') {
       if (next.includes('\u0000')) return true;
     } else if (typeof next === 'object' && next !== null) {

@@ -197,6 +197,24 @@ function malformedRequests(session: { cookie: string; csrf: string }): Hostile[]
       url: '/api/v1/me',
       cookies: { gapura_session: 'A'.repeat(43) },
     },
+    {
+      name: 'forged API token',
+      method: 'GET',
+      url: '/api/v1/inbox',
+      headers: { authorization: `Bearer gpr_${'0'.repeat(32)}_${'A'.repeat(43)}` },
+    },
+    {
+      name: 'malformed bearer header',
+      method: 'GET',
+      url: '/api/v1/inbox',
+      headers: { authorization: 'Bearer' },
+    },
+    {
+      name: 'API token with SQL in it',
+      method: 'GET',
+      url: '/api/v1/inbox',
+      headers: { authorization: "Bearer gpr_' OR '1'='1_x" },
+    },
     { name: 'huge cookie', method: 'GET', url: '/api/v1/me', cookies: { gapura_session: 'A'.repeat(8000) } },
     {
       name: 'forged pending cookie for the second factor',

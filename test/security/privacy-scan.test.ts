@@ -5,6 +5,7 @@ import { createLogger, type Opened, openContext } from '../../src/app.ts';
 import { type DemoAccount, seedDemo } from '../../src/demo/seed.ts';
 import { findUserIdByEmail, totpSecretOf } from '../../src/identity/service.ts';
 import { listDemoMailbox } from '../../src/notifications/delivery.ts';
+import { aktaKelahiranAnswers } from '../fixtures/catalog-definitions.ts';
 import { ENGINES, type FreshDatabase, freshDatabase, onEngine, testConfig } from '../helpers/engines.ts';
 import { type ServerProcess, startServerProcess } from '../helpers/process.ts';
 import { unusedTotp } from '../helpers/totp.ts';
@@ -18,6 +19,12 @@ const CITIZEN = {
   newPassword: 'rahasia-baru-sekar-2026',
 };
 
+const CHILD_NAME = 'Bintang Kinanti Putri';
+const MOTHER_NAME = 'Laksmi Widyaningrum';
+const ATTACHMENT_TEXT = 'SURAT-KETERANGAN-LAHIR-RSUD-SUKAMAJU-0042';
+/** The NIKs of the fixture's parents and witnesses. */
+const KNOWN_NIKS = ['3373041201900001', '3373045203920002', '3373041505800003', '3373045505850004'];
+
 describe.each(ENGINES)('no personal data or secret in clear', (engine) => {
   let fresh: FreshDatabase;
   let server: ServerProcess;
@@ -25,15 +32,22 @@ describe.each(ENGINES)('no personal data or secret in clear', (engine) => {
   let accounts: DemoAccount[];
   const secrets: string[] = [];
 
-  async function call(path: string, body?: object, cookie?: string, csrf?: string): Promise<Response> {
+  async function call(
+    path: string,
+    body?: object | FormData,
+    cookie?: string,
+    csrf?: string,
+    method?: string,
+  ): Promise<Response> {
     const headers: Record<string, string> = {};
-    if (body) headers['content-type'] = 'application/json';
+    const isForm = body instanceof FormData;
+    if (body && !isForm) headers['content-type'] = 'application/json';
     if (cookie) headers.cookie = cookie;
     if (csrf) headers['x-csrf-token'] = csrf;
     return fetch(`${server.url}${path}`, {
-      method: body ? 'POST' : 'GET',
+      method: method ?? (body ? 'POST' : 'GET'),
       headers,
-      body: body ? JSON.stringify(body) : null,
+      body: isForm ? body : body ? JSON.stringify(body) : null,
       redirect: 'manual',
     });
   }
@@ -75,7 +89,7 @@ describe.each(ENGINES)('no personal data or secret in clear', (engine) => {
   it(
     onEngine(
       engine,
-      'a full account journey leaves no password, token, code, NIK, name or contact in the JSON log, the database file or a dump',
+      'an account and application journey leaves no password, token, code, NIK, name, contact or attachment in the JSON log, the database file or a dump',
     ),
     async () => {
       // Register, activate, sign in, recover the password — as a citizen would.
@@ -130,7 +144,53 @@ describe.each(ENGINES)('no personal data or secret in clear', (engine) => {
         password: CITIZEN.newPassword,
       });
       expect(signedIn.status).toBe(200);
-      cookieOf(signedIn);
+      const citizenSession = cookieOf(signedIn);
+      const citizenCsrf = ((await signedIn.json()) as { csrfToken: string }).csrfToken;
+
+      // The citizen files a birth certificate application with an attachment.
+      const draft = await call(
+        '/api/v1/applications',
+        { service: 'akta-kelahiran' },
+        citizenSession,
+        citizenCsrf,
+      );
+      expect(draft.status).toBe(201);
+      const { id } = (await draft.json()) as { id: string };
+      const form = new FormData();
+      form.append(
+        'file',
+        new Blob([`%PDF-1.4\n${ATTACHMENT_TEXT}`], { type: 'application/pdf' }),
+        'lahir.pdf',
+      );
+      const uploaded = await call(
+        `/api/v1/applications/${id}/uploads?field=dok_surat_lahir`,
+        form,
+        citizenSession,
+        citizenCsrf,
+      );
+      expect(uploaded.status).toBe(201);
+      const upload = (await uploaded.json()) as { id: string };
+      const answers = {
+        ...aktaKelahiranAnswers(),
+        pelapor_nama: CITIZEN.name,
+        anak_nama: CHILD_NAME,
+        ibu_nama: MOTHER_NAME,
+        dok_surat_lahir: [upload.id],
+      };
+      expect(
+        (await call(`/api/v1/applications/${id}/answers`, { answers }, citizenSession, citizenCsrf, 'PATCH'))
+          .status,
+      ).toBe(200);
+      const submitted = await call(
+        `/api/v1/applications/${id}/submit`,
+        { consent: true },
+        citizenSession,
+        citizenCsrf,
+      );
+      expect(submitted.status).toBe(200);
+      const receipt = (await submitted.json()) as { trackingSecret: string };
+      secrets.push(receipt.trackingSecret);
+
       // A staff member signs in with password and TOTP.
       const staff = accounts.find((a) => a.role === 'verifier')!;
       const first = await call('/api/v1/auth/signin', { contact: staff.email, password: staff.password });
@@ -142,6 +202,10 @@ describe.each(ENGINES)('no personal data or secret in clear', (engine) => {
       expect(second.status).toBe(200);
       const staffSession = cookieOf(second);
       expect((await call('/api/v1/me', undefined, staffSession)).status).toBe(200);
+      // … and opens the application in the inbox: its answers are decrypted for them.
+      const detail = await call(`/api/v1/inbox/${id}`, undefined, staffSession);
+      expect(detail.status).toBe(200);
+      expect(await detail.text()).toContain(CHILD_NAME);
       // A wrong password must not be logged either.
       await call('/api/v1/auth/signin', { contact: CITIZEN.email, password: 'typo-rahasia-sekar' });
 
@@ -156,6 +220,10 @@ describe.each(ENGINES)('no personal data or secret in clear', (engine) => {
         'typo-rahasia-sekar',
         staff.password,
         staff.name,
+        CHILD_NAME,
+        MOTHER_NAME,
+        ATTACHMENT_TEXT,
+        ...KNOWN_NIKS,
         ...secrets.filter((s) => s.length > 0),
       ];
 
@@ -190,6 +258,10 @@ describe.each(ENGINES)('no personal data or secret in clear', (engine) => {
         CITIZEN.newPassword,
         staff.name,
         staff.email,
+        CHILD_NAME,
+        MOTHER_NAME,
+        ATTACHMENT_TEXT,
+        ...KNOWN_NIKS,
       ];
       expect(
         personal.filter((p) => stored.includes(p)),

@@ -152,6 +152,31 @@ const EXPECTED: Record<string, { access: Access; url?: string }> = {
   'POST /applications/:id/submit': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/submit` },
   'GET /applications/:id/receipt': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/receipt` },
   'GET /applications/:id/receipt.pdf': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/receipt.pdf` },
+  'GET /applications/:id/revision': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/revision` },
+  'POST /applications/:id/revision': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/revision` },
+  'POST /applications/:id/resubmit': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/resubmit` },
+  'GET /applications/:id/withdraw': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/withdraw` },
+  'POST /applications/:id/withdraw': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/withdraw` },
+  'GET /applications/:id/documents/:documentId.pdf': {
+    access: 'citizen',
+    url: `/applications/${UNKNOWN_ID}/documents/${UNKNOWN_ID}.pdf`,
+  },
+  'GET /api/v1/applications/:id/revision': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/revision`,
+  },
+  'PATCH /api/v1/applications/:id/revision': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/revision`,
+  },
+  'GET /api/v1/applications/:id/documents': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/documents`,
+  },
+  'GET /api/v1/applications/:id/documents/:documentId': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/documents/${UNKNOWN_ID}`,
+  },
   'GET /track': { access: 'anyone' },
   'POST /track': { access: 'anyone' },
   'GET /api/v1/inbox': { access: ['counter_officer', 'verifier', 'approver', 'supervisor'] },
@@ -193,6 +218,120 @@ const EXPECTED: Record<string, { access: Access; url?: string }> = {
     access: ['counter_officer', 'verifier'],
     url: `/inbox/${UNKNOWN_ID}/identity`,
   },
+  'GET /api/v1/admin/staff': { access: ['agency_admin', 'platform_admin'] },
+  'POST /api/v1/admin/staff': { access: ['agency_admin', 'platform_admin'] },
+  'PATCH /api/v1/admin/staff/:id': {
+    access: ['agency_admin', 'platform_admin'],
+    url: `/api/v1/admin/staff/${UNKNOWN_ID}`,
+  },
+  'DELETE /api/v1/admin/staff/:id': {
+    access: ['agency_admin', 'platform_admin'],
+    url: `/api/v1/admin/staff/${UNKNOWN_ID}`,
+  },
+  'GET /api/v1/admin/tokens': { access: ['agency_admin'] },
+  'POST /api/v1/admin/tokens': { access: ['agency_admin'] },
+  'DELETE /api/v1/admin/tokens/:id': { access: ['agency_admin'], url: `/api/v1/admin/tokens/${UNKNOWN_ID}` },
+  'GET /admin/staff': { access: ['agency_admin', 'platform_admin'] },
+  'GET /admin/staff/new': { access: ['agency_admin', 'platform_admin'] },
+  'POST /admin/staff/new': { access: ['agency_admin', 'platform_admin'] },
+  'GET /admin/staff/:id': { access: ['agency_admin', 'platform_admin'], url: `/admin/staff/${UNKNOWN_ID}` },
+  'POST /admin/staff/:id/roles': {
+    access: ['agency_admin', 'platform_admin'],
+    url: `/admin/staff/${UNKNOWN_ID}/roles`,
+  },
+  'POST /admin/staff/:id/suspend': {
+    access: ['agency_admin', 'platform_admin'],
+    url: `/admin/staff/${UNKNOWN_ID}/suspend`,
+  },
+  'POST /admin/staff/:id/reactivate': {
+    access: ['agency_admin', 'platform_admin'],
+    url: `/admin/staff/${UNKNOWN_ID}/reactivate`,
+  },
+  'GET /admin/staff/:id/remove': {
+    access: ['agency_admin', 'platform_admin'],
+    url: `/admin/staff/${UNKNOWN_ID}/remove`,
+  },
+  'POST /admin/staff/:id/remove': {
+    access: ['agency_admin', 'platform_admin'],
+    url: `/admin/staff/${UNKNOWN_ID}/remove`,
+  },
+  'GET /admin/tokens': { access: ['agency_admin'] },
+  'POST /admin/tokens': { access: ['agency_admin'] },
+  'POST /admin/tokens/:id/revoke': { access: ['agency_admin'], url: `/admin/tokens/${UNKNOWN_ID}/revoke` },
+  'GET /admin/platform/agencies': { access: ['platform_admin'] },
+  'POST /admin/platform/agencies': { access: ['platform_admin'] },
+  'POST /admin/platform/units': { access: ['platform_admin'] },
+  'GET /admin/platform/holidays': { access: ['platform_admin'] },
+  'POST /admin/platform/holidays': { access: ['platform_admin'] },
+  'POST /admin/platform/holidays/:id/remove': {
+    access: ['platform_admin'],
+    url: `/admin/platform/holidays/${UNKNOWN_ID}/remove`,
+  },
+  'GET /admin/platform/keys': { access: ['platform_admin'] },
+  'POST /admin/platform/keys/audit/rotate': { access: ['platform_admin'] },
+  'POST /admin/platform/keys/documents/:slug/rotate': {
+    access: ['platform_admin'],
+    url: `/admin/platform/keys/documents/unknown/rotate`,
+  },
+  'GET /account/privacy': { access: 'citizen' },
+  'GET /account/privacy/export': { access: 'citizen' },
+  'POST /account/privacy/correction': { access: 'citizen' },
+  'POST /account/privacy/deletion': { access: 'citizen' },
+  'POST /account/privacy/consent': { access: 'citizen' },
+  'GET /api/v1/me/access-log': { access: 'citizen' },
+  'GET /api/v1/me/export': { access: 'citizen' },
+  'GET /admin/privacy-requests': { access: ['agency_admin'] },
+  'POST /admin/privacy-requests/:id': {
+    access: ['agency_admin'],
+    url: `/admin/privacy-requests/${UNKNOWN_ID}`,
+  },
+  'GET /counter': { access: ['counter_officer'] },
+  'POST /counter/:slug/start': {
+    access: { ownAgency: ['counter_officer'] },
+    url: '/counter/akta-kelahiran/start',
+  },
+  'GET /counter/applications/:id/sections/:n': {
+    access: ['counter_officer'],
+    url: `/counter/applications/${UNKNOWN_ID}/sections/0`,
+  },
+  'POST /counter/applications/:id/sections/:n': {
+    access: ['counter_officer'],
+    url: `/counter/applications/${UNKNOWN_ID}/sections/0`,
+  },
+  'GET /counter/applications/:id/review': {
+    access: ['counter_officer'],
+    url: `/counter/applications/${UNKNOWN_ID}/review`,
+  },
+  'POST /counter/applications/:id/submit': {
+    access: ['counter_officer'],
+    url: `/counter/applications/${UNKNOWN_ID}/submit`,
+  },
+  'GET /counter/applications/:id/receipt': {
+    access: ['counter_officer'],
+    url: `/counter/applications/${UNKNOWN_ID}/receipt`,
+  },
+  'GET /counter/applications/:id/receipt.pdf': {
+    access: ['counter_officer'],
+    url: `/counter/applications/${UNKNOWN_ID}/receipt.pdf`,
+  },
+  'GET /applications/link': { access: 'citizen' },
+  'POST /applications/link': { access: 'citizen' },
+  'GET /api/v1/inbox/:id/attachments/:attachmentId': {
+    access: ['counter_officer', 'verifier', 'approver', 'supervisor'],
+    url: `/api/v1/inbox/${UNKNOWN_ID}/attachments/${UNKNOWN_ID}`,
+  },
+  'GET /inbox/:id/attachments/:attachmentId': {
+    access: ['counter_officer', 'verifier', 'approver', 'supervisor'],
+    url: `/inbox/${UNKNOWN_ID}/attachments/${UNKNOWN_ID}`,
+  },
+  'POST /api/v1/applications/:id/action-documents': {
+    access: ['counter_officer', 'verifier', 'approver', 'supervisor'],
+    url: `/api/v1/applications/${UNKNOWN_ID}/action-documents?action=x`,
+  },
+  'GET /api/v1/me/notifications': { access: 'signed_in' },
+  'POST /api/v1/me/notifications/read': { access: 'signed_in' },
+  'GET /notifications': { access: 'signed_in' },
+  'POST /notifications/read': { access: 'signed_in' },
   'GET /verify': { access: 'anyone' },
   'GET /verify/:id': { access: 'anyone', url: `/verify/${UNKNOWN_ID}` },
   'POST /verify': { access: 'anyone' },
@@ -246,6 +385,10 @@ interface Caller {
   role: DemoAccount['role'] | 'anonymous';
   agencySlug?: string | null;
   userId?: string;
+}
+
+function isOwnAgencyRoute(access: Access): boolean {
+  return typeof access === 'object' && 'ownAgency' in access;
 }
 
 function isAllowed(access: Access, caller: Caller): boolean {
@@ -354,7 +497,12 @@ describe.each(ENGINES)('route × role matrix', (engine) => {
             : response.statusCode === 401 &&
                 /auth\.not_authenticated|Silakan masuk terlebih dahulu/.test(response.body)
               ? true
-              : response.statusCode === 302 && String(response.headers.location).startsWith('/signin?next=');
+              : response.statusCode === 302 && String(response.headers.location).startsWith('/signin?next=')
+                ? true
+                : // Staff of another agency may also be told the record is not there: it does not leak.
+                  isOwnAgencyRoute(entry.access) &&
+                  caller.agencySlug !== 'disdukcapil' &&
+                  response.statusCode === 404;
         if (allowed === denied)
           failures.push(
             `${key} as ${caller.name}: ${allowed ? 'denied' : 'allowed'} (${response.statusCode})`,

@@ -1,7 +1,7 @@
 import type { WorkflowAction } from '../../catalog/schemas.ts';
 import type { MessageKey } from '../../web/i18n/index.ts';
 import { CsrfField, ErrorSummary, Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
-import type { HistoryEntry, InboxDetail } from '../inbox.ts';
+import type { HistoryEntry, InboxAttachment, InboxDetail } from '../inbox.ts';
 import { answerLines, dayText, local, momentText, slaText } from './inbox-format.tsx';
 
 /** What an action form held when it was refused, so nothing typed is lost. */
@@ -20,6 +20,55 @@ const EVENT_KEYS: Record<string, MessageKey> = {
   revised: 'inbox.event_revised',
   identity_verified: 'inbox.event_identity_verified',
 };
+
+const TYPE_NAMES: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+};
+
+function sizeText(page: PageContext, bytes: number): string {
+  const locale = page.lang === 'id' ? 'id-ID' : 'en-GB';
+  if (bytes < 1024 * 1024)
+    return `${new Intl.NumberFormat(locale).format(Math.max(1, Math.ceil(bytes / 1024)))} KB`;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(bytes / (1024 * 1024))} MB`;
+}
+
+function downloadUrl(detail: InboxDetail, attachment: InboxAttachment): string {
+  return `/inbox/${encodeURIComponent(detail.id)}/attachments/${encodeURIComponent(attachment.id)}`;
+}
+
+/** Download links for files: type and size in the link, when uploaded beside it. */
+function AttachmentList(props: {
+  page: PageContext;
+  detail: InboxDetail;
+  items: InboxAttachment[];
+  /** Name each file's field too (files of a repeating group, officers' documents). */
+  labelled?: boolean;
+}) {
+  const { page, detail } = props;
+  if (props.items.length === 0) return '';
+  return (
+    <ul class="g-attachments">
+      {props.items.map((a) => (
+        <li>
+          {props.labelled ? <span safe>{`${local(page, a.label)}: `}</span> : ''}
+          <a href={downloadUrl(detail, a)} safe>
+            {tr(page, 'inbox.attachment_download', {
+              type: TYPE_NAMES[a.mime] ?? a.mime,
+              size: sizeText(page, a.size),
+            })}
+          </a>{' '}
+          <span class="g-muted" safe>
+            {`(${tr(page, 'inbox.attachment_uploaded', { date: momentText(page, a.uploadedAt) })}${
+              a.current ? '' : `; ${tr(page, 'inbox.attachment_replaced')}`
+            })`}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 function History(props: { page: PageContext; detail: InboxDetail; entries: HistoryEntry[] }) {
   const { page, detail } = props;
@@ -57,11 +106,27 @@ function History(props: { page: PageContext; detail: InboxDetail; entries: Histo
             ) : (
               ''
             )}
-            {e.attachmentId ? <p safe>{tr(page, 'inbox.attachment', { id: e.attachmentId })}</p> : ''}
+            {e.attachmentId ? <HistoryDocument page={page} detail={detail} id={e.attachmentId} /> : ''}
           </li>
         );
       })}
     </ol>
+  );
+}
+
+function HistoryDocument(props: { page: PageContext; detail: InboxDetail; id: string }) {
+  const { page, detail } = props;
+  const attachment = detail.attachments.find((a) => a.id === props.id);
+  if (!attachment) return <p safe>{tr(page, 'inbox.attachment', { id: props.id })}</p>;
+  return (
+    <p>
+      <a href={downloadUrl(detail, attachment)} safe>
+        {tr(page, 'inbox.history_document', {
+          type: TYPE_NAMES[attachment.mime] ?? attachment.mime,
+          size: sizeText(page, attachment.size),
+        })}
+      </a>
+    </p>
   );
 }
 
@@ -89,7 +154,13 @@ function ActionForm(props: {
         {tr(page, 'inbox.action_to', { state: target ? local(page, target.label) : action.to })}
       </p>
       {held ? <ErrorSummary page={page} errors={summary} /> : ''}
-      <form method="post" action={`/inbox/${detail.id}/actions`} class="g-form" novalidate>
+      <form
+        method="post"
+        action={`/inbox/${detail.id}/actions`}
+        class="g-form"
+        novalidate
+        enctype={action.requiresDocument ? 'multipart/form-data' : undefined}
+      >
         <CsrfField page={page} />
         <input type="hidden" name="action" value={action.key} />
         <input type="hidden" name="rowVersion" value={String(detail.rowVersion)} />
@@ -154,26 +225,7 @@ function ActionForm(props: {
           </textarea>
         </div>
         {action.requiresDocument ? (
-          <div class={`g-field${errors.attachmentId ? ' g-field--error' : ''}`}>
-            <label class="g-field__label" for={`${prefix}-attachmentId`}>
-              {tr(page, 'inbox.attachment_id')}
-            </label>
-            <p class="g-field__hint">{tr(page, 'inbox.attachment_hint')}</p>
-            {errors.attachmentId ? (
-              <p class="g-field__error" safe>
-                {errors.attachmentId}
-              </p>
-            ) : (
-              ''
-            )}
-            <input
-              class="g-input"
-              id={`${prefix}-attachmentId`}
-              name="attachmentId"
-              value={held?.attachmentId ?? ''}
-              maxlength="200"
-            />
-          </div>
+          <DocumentField page={page} detail={detail} prefix={prefix} held={held} />
         ) : (
           ''
         )}
@@ -185,6 +237,71 @@ function ActionForm(props: {
           {local(page, action.label)}
         </button>
       </form>
+    </section>
+  );
+}
+
+/** The file input of an action that requires a document; a document kept from a refused try is reused. */
+function DocumentField(props: {
+  page: PageContext;
+  detail: InboxDetail;
+  prefix: string;
+  held: ActionFormState | undefined;
+}) {
+  const { page, detail, prefix, held } = props;
+  const error = held?.fieldErrors.attachmentId;
+  const kept = held?.attachmentId ? detail.attachments.find((a) => a.id === held.attachmentId) : undefined;
+  const described = [`${prefix}-document-hint`, ...(error ? [`${prefix}-document-error`] : [])].join(' ');
+  return (
+    <div class={`g-field${error ? ' g-field--error' : ''}`}>
+      <label class="g-field__label" for={`${prefix}-attachmentId`}>
+        {tr(page, 'inbox.document')}
+      </label>
+      <p class="g-field__hint" id={`${prefix}-document-hint`}>
+        {tr(page, 'inbox.document_hint')}
+      </p>
+      {error ? (
+        <p class="g-field__error" id={`${prefix}-document-error`} safe>
+          {error}
+        </p>
+      ) : (
+        ''
+      )}
+      {kept ? (
+        <p>
+          <input type="hidden" name="attachmentId" value={kept.id} />
+          {tr(page, 'inbox.document_kept')}{' '}
+          <a href={downloadUrl(detail, kept)}>{tr(page, 'inbox.document_kept_link')}</a>
+        </p>
+      ) : (
+        ''
+      )}
+      <input
+        class="g-file"
+        type="file"
+        id={`${prefix}-attachmentId`}
+        name="document"
+        accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+        aria-describedby={described}
+      />
+    </div>
+  );
+}
+
+/** Officers' documents, and any file the form no longer names, so every visible file is reachable. */
+function ActionDocuments(props: { page: PageContext; detail: InboxDetail }) {
+  const { page, detail } = props;
+  const formKeys = new Set(
+    detail.sections.flatMap((s) =>
+      s.fields.flatMap((f) => [f.key, ...(f.field.type === 'group' ? f.field.fields.map((g) => g.key) : [])]),
+    ),
+  );
+  const items = detail.attachments.filter((a) => a.actionDocument || !formKeys.has(a.field));
+  return (
+    <section aria-labelledby="attachments-title">
+      <h2 id="attachments-title">{tr(page, 'inbox.action_documents')}</h2>
+      {items.length === 0 ? <p>{tr(page, 'inbox.action_documents_none')}</p> : ''}
+      <AttachmentList page={page} detail={detail} items={items} labelled />
     </section>
   );
 }
@@ -372,6 +489,7 @@ export function InboxDetailPage(props: {
 
         <h2>{tr(page, 'inbox.answers')}</h2>
         <p class="g-muted">{tr(page, 'inbox.access_logged')}</p>
+        <p class="g-muted">{tr(page, 'inbox.attachments_logged')}</p>
         {detail.revision?.comment ? (
           <p class="g-notice" safe>
             {tr(page, 'inbox.revision_comment', { comment: detail.revision.comment })}
@@ -385,6 +503,10 @@ export function InboxDetailPage(props: {
             <dl class="g-answers">
               {section.fields.map((f) => {
                 const lines = f.shown ? answerLines(page, f.field, detail.answers[f.key]) : [];
+                const inner = f.field.type === 'group' ? f.field.fields.map((g) => g.key) : [];
+                const files = detail.attachments.filter(
+                  (a) => !a.actionDocument && (a.field === f.key || inner.includes(a.field)),
+                );
                 return (
                   <div class="g-answers__row">
                     <dt safe>{local(page, f.label)}</dt>
@@ -401,6 +523,16 @@ export function InboxDetailPage(props: {
                           </span>
                         ))
                       )}
+                      {f.shown ? (
+                        <AttachmentList
+                          page={page}
+                          detail={detail}
+                          items={files}
+                          labelled={inner.length > 0}
+                        />
+                      ) : (
+                        ''
+                      )}
                     </dd>
                   </div>
                 );
@@ -408,6 +540,8 @@ export function InboxDetailPage(props: {
             </dl>
           </section>
         ))}
+
+        <ActionDocuments page={page} detail={detail} />
 
         <h2>{tr(page, 'inbox.history')}</h2>
         <History page={page} detail={detail} entries={detail.history} />

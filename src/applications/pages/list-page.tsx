@@ -116,6 +116,9 @@ export function MyApplicationsPage(props: { page: PageContext; views: readonly A
           </p>
         </>
       )}
+      <p class="g-muted">
+        <a href="/applications/link">{tr(page, 'applications.link_title')}</a>
+      </p>
     </Layout>
   );
 }

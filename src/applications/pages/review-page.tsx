@@ -2,8 +2,9 @@ import type { AnswerError } from '../../catalog/answer-errors.ts';
 import { fieldInputId } from '../../catalog/pages/citizen-form.tsx';
 import type { ServiceDefinition } from '../../catalog/schemas.ts';
 import { CsrfField, ErrorSummary, Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
-import { CONSENT_VERSION } from '../service.ts';
+import { CONSENT_VERSION, type VersionNotice } from '../service.ts';
 import { local, SectionAnswers } from './answers.tsx';
+import { VersionNoticeBox } from './section-page.tsx';
 
 export interface ReviewPageView {
   page: PageContext;
@@ -17,6 +18,12 @@ export interface ReviewPageView {
   consentError?: string;
   /** Another refusal (e.g. the draft changed meanwhile). */
   formError?: string;
+  /** Where the application's pages live; the citizen's `/applications/:id` unless given. */
+  base?: string;
+  /** Filed by an officer at the counter: the citizen's consent and the KTP-el check are the officer's ticks. */
+  counter?: { identityRequired: boolean; identityChecked: boolean };
+  /** The service changed since the draft was started; its problems are shown as on a refused submit. */
+  versionNotice?: VersionNotice | undefined;
 }
 
 /** The section (index) that holds the field an answer path starts with; undefined for the whole form. */
@@ -70,8 +77,10 @@ function ConsentStatement(props: { page: PageContext; definition: ServiceDefinit
 /** GET /applications/:id/review: every answer, a "Change" link per section, the consent, and submit. */
 export function ReviewPage(props: ReviewPageView) {
   const { page, definition, applicationId } = props;
-  const base = `/applications/${applicationId}`;
-  const problems = props.problems ?? [];
+  const base = props.base ?? `/applications/${applicationId}`;
+  const notice = props.versionNotice;
+  const problems = props.problems ?? (notice?.kind === 'moved' ? notice.problems : []);
+  const counter = props.counter;
   const messages = new Map<string, string>();
   for (const p of problems) if (!messages.has(p.path)) messages.set(p.path, p.message[page.lang]);
   const summary = [
@@ -87,7 +96,7 @@ export function ReviewPage(props: ReviewPageView) {
     }),
     ...(props.consentError ? [{ field: 'consent', message: props.consentError }] : []),
   ];
-  const title = tr(page, 'applications.review_title');
+  const title = tr(page, counter ? 'applications.counter_review_title' : 'applications.review_title');
   const total = definition.form.sections.length;
   const problemSections = new Set(
     problems.map((p) => sectionOfPath(definition, p.path)).filter((s) => s !== undefined),
@@ -104,6 +113,14 @@ export function ReviewPage(props: ReviewPageView) {
         {local(page, definition.name)}
       </p>
       <h1>{title}</h1>
+      {counter ? (
+        <p>
+          <strong class="g-status">{tr(page, 'applications.counter_filled_by')}</strong>
+        </p>
+      ) : (
+        ''
+      )}
+      <VersionNoticeBox page={page} notice={notice} />
       <ErrorSummary page={page} errors={summary} />
       {problemSections.size > 0 ? (
         <ul class="g-app-fix">
@@ -120,7 +137,7 @@ export function ReviewPage(props: ReviewPageView) {
       ) : (
         ''
       )}
-      <p>{tr(page, 'applications.review_lead')}</p>
+      <p>{tr(page, counter ? 'applications.counter_review_lead' : 'applications.review_lead')}</p>
       <div class="g-review">
         {definition.form.sections.map((section, i) => (
           <section class="g-review__section" aria-labelledby={`review-section-${i}`}>
@@ -145,37 +162,66 @@ export function ReviewPage(props: ReviewPageView) {
       </div>
       <h2>{tr(page, 'applications.consent_title')}</h2>
       <ConsentStatement page={page} definition={definition} agencyName={props.agencyName} />
-      <form method="post" action={`${base}/submit`} class="g-app-submit" novalidate>
-        <CsrfField page={page} />
-        <div class={props.consentError ? 'g-field g-field--error' : 'g-field'}>
-          {props.consentError ? (
-            <p class="g-field__error" id="consent-error">
-              <span class="g-vh">{tr(page, 'applications.error_prefix')} </span>
-              <span safe>{props.consentError}</span>
-            </p>
+      {counter ? <p>{tr(page, 'applications.counter_consent_lead')}</p> : ''}
+      {notice?.kind === 'withdrawn' ? (
+        ''
+      ) : (
+        <form method="post" action={`${base}/submit`} class="g-app-submit" novalidate>
+          <CsrfField page={page} />
+          <div class={props.consentError ? 'g-field g-field--error' : 'g-field'}>
+            {props.consentError ? (
+              <p class="g-field__error" id="consent-error">
+                <span class="g-vh">{tr(page, 'applications.error_prefix')} </span>
+                <span safe>{props.consentError}</span>
+              </p>
+            ) : (
+              ''
+            )}
+            <div class="g-check">
+              <input
+                class="g-check__input"
+                type="checkbox"
+                id="consent"
+                name="consent"
+                value="yes"
+                required
+                aria-describedby={props.consentError ? 'consent-error' : undefined}
+                aria-invalid={props.consentError ? 'true' : undefined}
+              />
+              <label class="g-check__label" for="consent">
+                {tr(page, counter ? 'applications.counter_consent_label' : 'applications.consent_label')}
+              </label>
+            </div>
+          </div>
+          {counter ? (
+            <div class="g-field">
+              <div class="g-check">
+                <input
+                  class="g-check__input"
+                  type="checkbox"
+                  id="identity"
+                  name="identity"
+                  value="yes"
+                  checked={counter.identityChecked}
+                  aria-describedby="identity-hint"
+                />
+                <label class="g-check__label" for="identity">
+                  {tr(page, 'applications.counter_identity_label')}
+                </label>
+              </div>
+              <p class="g-field__hint" id="identity-hint">
+                {tr(page, 'applications.counter_identity_hint')}
+                {counter.identityRequired ? ` ${tr(page, 'applications.counter_identity_required')}` : ''}
+              </p>
+            </div>
           ) : (
             ''
           )}
-          <div class="g-check">
-            <input
-              class="g-check__input"
-              type="checkbox"
-              id="consent"
-              name="consent"
-              value="yes"
-              required
-              aria-describedby={props.consentError ? 'consent-error' : undefined}
-              aria-invalid={props.consentError ? 'true' : undefined}
-            />
-            <label class="g-check__label" for="consent">
-              {tr(page, 'applications.consent_label')}
-            </label>
-          </div>
-        </div>
-        <button type="submit" class="g-button">
-          {tr(page, 'applications.submit')}
-        </button>
-      </form>
+          <button type="submit" class="g-button">
+            {tr(page, 'applications.submit')}
+          </button>
+        </form>
+      )}
     </Layout>
   );
 }

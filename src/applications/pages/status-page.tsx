@@ -1,9 +1,12 @@
-import type { ServiceDefinition } from '../../catalog/schemas.ts';
+import type { ServiceDefinition, WorkflowAction } from '../../catalog/schemas.ts';
 import { APPLICANT_ROLE } from '../../catalog/schemas.ts';
+import type { DocumentSummary } from '../../documents/service.ts';
 import { Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
+import type { RevisionRequest } from '../processing.ts';
 import type { ApplicationDetail, ApplicationView } from '../service.ts';
 import { dateText, dateTimeText, local, SectionAnswers } from './answers.tsx';
 import { TrackingNumber } from './receipt-page.tsx';
+import { ResubmitForm, RevisionRequestBox } from './revision-page.tsx';
 
 /** The label of an application's stage and state: "Draf", the state's label, or its outcome. */
 export function statusLabel(page: PageContext, view: Pick<ApplicationView, 'stage' | 'state'>): string {
@@ -54,6 +57,8 @@ function historyText(
     return state ? local(page, state.label) : (key ?? '');
   };
   if (event.kind === 'created') return tr(page, 'applications.history_created');
+  if (event.kind === 'revised') return tr(page, 'applications.history_revised');
+  if (event.kind === 'identity_verified') return tr(page, 'applications.history_identity');
   if (event.kind === 'submitted')
     return tr(page, 'applications.history_submitted', { state: stateLabel(event.toState) });
   const action = event.action ? definition.workflow.actions.find((a) => a.key === event.action) : undefined;
@@ -61,9 +66,69 @@ function historyText(
   return event.toState ? `${what} → ${stateLabel(event.toState)}` : what;
 }
 
+/** What the applicant can do and has been given, beside the application itself. */
+export interface StatusExtras {
+  /** In revision: the agency's request, whether the fixes were saved since, and the resubmit action. */
+  revision?: { request: RevisionRequest; saved: boolean; resubmit: WorkflowAction | undefined } | undefined;
+  /** The withdraw action the applicant may take from the current state. */
+  withdraw?: WorkflowAction | undefined;
+  documents?: readonly DocumentSummary[];
+  /** For a rejection: the reason the agency gave (null when it gave none). */
+  rejectionReason?: string | null | undefined;
+  /** What the applicant just did (a notice on top). */
+  done?: 'resubmitted' | 'withdrawn' | undefined;
+}
+
+function DocumentCard(props: {
+  page: PageContext;
+  definition: ServiceDefinition;
+  document: DocumentSummary;
+}) {
+  const { page, document } = props;
+  const name = local(page, props.definition.output.documentName);
+  const base = `/applications/${document.applicationId}`;
+  return (
+    <div class="g-card g-app-doc">
+      <h3 safe>{name}</h3>
+      <dl class="g-app-facts">
+        <div>
+          <dt>{tr(page, 'applications.document_number')}</dt>
+          <dd class="g-app-doc__number" safe>
+            {document.number}
+          </dd>
+        </div>
+        <div>
+          <dt>{tr(page, 'applications.document_issued')}</dt>
+          <dd>{dateText(page.lang, document.issuedAt, 'full')}</dd>
+        </div>
+      </dl>
+      {document.status === 'revoked' ? (
+        <p class="g-app-warning">
+          {tr(page, 'applications.document_revoked', {
+            date: dateText(page.lang, document.revokedAt, 'full'),
+          })}
+        </p>
+      ) : (
+        ''
+      )}
+      <p class="g-app-actions">
+        <a class="g-button" href={`${base}/documents/${document.id}.pdf`}>
+          {tr(page, 'applications.document_download')}
+          <span class="g-vh" safe>{`: ${name} ${document.number}`}</span>
+        </a>
+        <a href={`/verify/${document.id}`}>
+          {tr(page, 'applications.document_verify')}
+          <span class="g-vh" safe>{`: ${document.number}`}</span>
+        </a>
+      </p>
+      <p class="g-muted">{tr(page, 'applications.document_verify_hint')}</p>
+    </div>
+  );
+}
+
 /** GET /applications/:id: where the application stands, what happens next, its history and answers. */
-export function StatusPage(props: { page: PageContext; detail: ApplicationDetail }) {
-  const { page, detail } = props;
+export function StatusPage(props: { page: PageContext; detail: ApplicationDetail } & StatusExtras) {
+  const { page, detail, revision } = props;
   const definition = detail.definition;
   const base = `/applications/${detail.id}`;
   const title = local(page, detail.service.name);
@@ -112,6 +177,16 @@ export function StatusPage(props: { page: PageContext; detail: ApplicationDetail
           ''
         )}
       </dl>
+      {props.done ? (
+        <p class="g-notice" role="status">
+          {tr(
+            page,
+            props.done === 'resubmitted' ? 'applications.done_resubmitted' : 'applications.done_withdrawn',
+          )}
+        </p>
+      ) : (
+        ''
+      )}
 
       {detail.stage === 'draft' ? (
         <>
@@ -127,6 +202,64 @@ export function StatusPage(props: { page: PageContext; detail: ApplicationDetail
         </>
       ) : (
         <>
+          {revision ? (
+            <div class="g-app-revision">
+              <RevisionRequestBox
+                page={page}
+                definition={definition}
+                request={revision.request}
+                headingLevel="h2"
+              />
+              <p class="g-app-actions">
+                <a
+                  class={revision.saved ? 'g-button g-button--secondary' : 'g-button'}
+                  href={`${base}/revision`}
+                >
+                  {tr(page, 'applications.revision_fix')}
+                </a>
+              </p>
+              {revision.saved && revision.resubmit ? (
+                <>
+                  <h3>{tr(page, 'applications.resubmit_title')}</h3>
+                  <p>{tr(page, 'applications.resubmit_lead')}</p>
+                  <ResubmitForm
+                    page={page}
+                    applicationId={detail.id}
+                    action={revision.resubmit}
+                    rowVersion={detail.rowVersion}
+                  />
+                </>
+              ) : (
+                <p class="g-muted">{tr(page, 'applications.resubmit_first')}</p>
+              )}
+            </div>
+          ) : (
+            ''
+          )}
+          {(props.documents ?? []).length > 0 ? (
+            <section aria-labelledby="documents-title">
+              <h2 id="documents-title">{tr(page, 'applications.documents_title')}</h2>
+              {(props.documents ?? []).map((document) => (
+                <DocumentCard page={page} definition={definition} document={document} />
+              ))}
+            </section>
+          ) : (
+            ''
+          )}
+          {detail.outcome === 'rejected' ? (
+            <section aria-labelledby="rejection-title" class="g-app-rejection">
+              <h2 id="rejection-title">{tr(page, 'applications.rejection_title')}</h2>
+              {props.rejectionReason ? (
+                <blockquote class="g-app-request__comment" safe>
+                  {props.rejectionReason}
+                </blockquote>
+              ) : (
+                <p>{tr(page, 'applications.rejection_none')}</p>
+              )}
+            </section>
+          ) : (
+            ''
+          )}
           <h2>{tr(page, 'applications.next_title')}</h2>
           {next === undefined || next.terminal ? (
             <p>{tr(page, 'applications.next_done')}</p>
@@ -152,6 +285,18 @@ export function StatusPage(props: { page: PageContext; detail: ApplicationDetail
                 ''
               )}
             </>
+          )}
+          {props.withdraw ? (
+            <div class="g-app-withdraw">
+              <p>{tr(page, 'applications.withdraw_offer')}</p>
+              <p>
+                <a class="g-button g-button--secondary" href={`${base}/withdraw`}>
+                  {tr(page, 'applications.withdraw')}
+                </a>
+              </p>
+            </div>
+          ) : (
+            ''
           )}
           <p>
             <a href={`${base}/receipt`}>{tr(page, 'applications.see_receipt')}</a>

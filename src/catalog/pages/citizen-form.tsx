@@ -1112,9 +1112,10 @@ function findRegionField(
 
 /**
  * A command in the body (the add and remove buttons of a group, the region picker's "Choose", or a
- * submission that revealed new questions), applied to the section's answers from
- * {@link answersFromForm}: render the section again with `answers` and no errors. `undefined` when the
- * body is a plain submission to validate.
+ * submission that revealed new questions), applied to the answers: the draft's answers with the
+ * section's from {@link answersFromForm} over them — all of them, since a rule may look at an earlier
+ * section. Render the section again with `answers` and no errors. `undefined` when the body is a
+ * plain submission to validate.
  */
 export function applyFormCommands(
   definition: ServiceDefinition,

@@ -10,6 +10,8 @@ import { m007Services } from './007-services.ts';
 import { m008Applications } from './008-applications.ts';
 import { m009Documents } from './009-documents.ts';
 import { m010Attachments } from './010-attachments.ts';
+import { m011Privacy } from './011-privacy.ts';
+import { m012Staff } from './012-staff.ts';
 
 /** A forward-only schema change. `up` runs inside a transaction together with its record. */
 export interface Migration {
@@ -30,4 +32,6 @@ export const migrations: readonly Migration[] = [
   m008Applications,
   m009Documents,
   m010Attachments,
+  m011Privacy,
+  m012Staff,
 ];

@@ -109,6 +109,110 @@ export const applicationsId = {
   'applications.outcome.approved': 'Selesai — disetujui',
   'applications.outcome.rejected': 'Selesai — ditolak',
   'applications.outcome.withdrawn': 'Dibatalkan',
+
+  'applications.history_revised': 'Anda menyimpan perbaikan',
+  'applications.history_identity': 'Identitas Anda diperiksa petugas',
+  'applications.done_resubmitted': 'Permohonan sudah dikirim ulang. Petugas akan memeriksanya lagi.',
+  'applications.done_withdrawn': 'Permohonan sudah dibatalkan.',
+
+  'applications.revision_title': 'Yang perlu diperbaiki',
+  'applications.revision_lead':
+    'Petugas mengembalikan permohonan ini pada {date} dan meminta Anda memperbaiki:',
+  'applications.revision_comment': 'Catatan petugas',
+  'applications.revision_fix': 'Perbaiki',
+  'applications.revision_page_title': 'Perbaiki permohonan',
+  'applications.revision_section': 'Isian yang perlu diperbaiki',
+  'applications.revision_only':
+    'Hanya isian yang diminta petugas yang dapat diubah. Isian lain tetap seperti yang Anda kirim.',
+  'applications.revision_save': 'Simpan perbaikan',
+  'applications.revision_saved':
+    'Perbaikan Anda tersimpan. Periksa sekali lagi, lalu kirim ulang permohonan.',
+  'applications.revision_other':
+    'Isian lain tidak cocok lagi dengan perbaikan ini dan tidak dapat Anda ubah sendiri. Hubungi instansi: {message}',
+  'applications.resubmit': 'Kirim ulang permohonan',
+  'applications.resubmit_title': 'Kirim ulang',
+  'applications.resubmit_lead':
+    'Setelah perbaikan tersimpan, kirim ulang permohonan agar petugas memeriksanya lagi. Waktu layanan berjalan lagi sejak Anda mengirim ulang.',
+  'applications.resubmit_first':
+    'Simpan perbaikan Anda dulu, lalu kirim ulang permohonan di halaman perbaikan.',
+  'applications.note_optional': 'Catatan untuk petugas (tidak wajib)',
+  'applications.note_required': 'Catatan untuk petugas',
+
+  'applications.withdraw': 'Batalkan permohonan',
+  'applications.withdraw_offer': 'Tidak jadi mengurus layanan ini? Anda dapat membatalkan permohonan.',
+  'applications.withdraw_title': 'Batalkan permohonan ini?',
+  'applications.withdraw_lead':
+    'Permohonan {service} nomor {number} akan dihentikan dan tidak diproses lagi. Pembatalan tidak dapat diurungkan: untuk mengurus layanan ini lagi, Anda perlu mengajukan permohonan baru.',
+  'applications.withdraw_reason_optional': 'Alasan pembatalan (tidak wajib)',
+  'applications.withdraw_reason_required': 'Alasan pembatalan',
+  'applications.withdraw_confirm': 'Ya, batalkan permohonan',
+  'applications.withdraw_keep': 'Tidak, kembali ke status permohonan',
+
+  'applications.documents_title': 'Dokumen Anda',
+  'applications.document_number': 'Nomor dokumen',
+  'applications.document_issued': 'Tanggal terbit',
+  'applications.document_download': 'Unduh dokumen (PDF)',
+  'applications.document_verify': 'Halaman verifikasi keaslian',
+  'applications.document_verify_hint':
+    'Siapa pun yang menerima dokumen ini dapat memeriksa keasliannya dengan memindai kode QR pada dokumen atau membuka halaman verifikasi.',
+  'applications.document_revoked': 'Dokumen ini dicabut oleh instansi pada {date}.',
+  'applications.rejection_title': 'Alasan penolakan',
+  'applications.rejection_none': 'Instansi tidak menuliskan alasan. Hubungi instansi untuk penjelasan.',
+  'applications.version_moved_title': 'Formulir layanan ini sudah diperbarui',
+  'applications.version_moved':
+    'Sejak permohonan ini mulai diisi, instansi menerbitkan formulir baru (versi {version}). Isian yang sudah ada dipindahkan ke formulir baru. Periksa kembali sebelum mengirim.',
+  'applications.version_moved_problems':
+    'Beberapa isian tidak cocok dengan formulir baru. Perbaiki isian yang ditandai sebelum mengirim.',
+  'applications.version_withdrawn_title': 'Layanan ini tidak lagi tersedia',
+  'applications.version_withdrawn':
+    'Instansi menghentikan layanan ini, sehingga permohonan ini tidak dapat dikirim. Isian yang sudah ada tetap tersimpan dan dapat dibaca di sini. Hubungi instansi untuk cara lain mengurusnya.',
+
+  'applications.counter_title': 'Loket: permohonan dibantu petugas',
+  'applications.counter_lead':
+    'Pilih layanan yang diminta warga. Isi formulir bersama warga, periksa KTP-el aslinya, lalu cetak tanda terima dengan kode rahasia untuk warga.',
+  'applications.counter_search_label': 'Cari layanan',
+  'applications.counter_search_button': 'Cari',
+  'applications.counter_services': 'Layanan {agency}',
+  'applications.counter_none': 'Tidak ada layanan yang cocok.',
+  'applications.counter_start': 'Mulai untuk warga',
+  'applications.counter_drafts': 'Sedang diisi ({count})',
+  'applications.counter_drafts_lead': 'Permohonan yang Anda mulai di loket dan belum dikirim.',
+  'applications.counter_continue': 'Lanjutkan',
+  'applications.counter_filled_by': 'Diisi petugas loket untuk warga',
+  'applications.counter_review_title': 'Periksa permohonan bersama warga',
+  'applications.counter_review_lead':
+    'Bacakan atau tunjukkan setiap isian kepada warga. Pilih "Ubah" untuk memperbaiki.',
+  'applications.counter_consent_lead':
+    'Bacakan pernyataan di atas kepada warga atau minta warga membaca dan menandatanganinya.',
+  'applications.counter_consent_label':
+    'Warga telah menyetujui pernyataan di atas (dibacakan atau ditandatangani) dan menyatakan isian ini benar.',
+  'applications.counter_identity_label': 'KTP-el asli sudah diperiksa',
+  'applications.counter_identity_hint':
+    'Centang hanya jika Anda melihat sendiri KTP-el asli warga. Tercatat atas nama Anda.',
+  'applications.counter_identity_required':
+    'Layanan ini mensyaratkan KTP-el asli diperiksa petugas sebelum permohonan dapat disetujui.',
+  'applications.counter_receipt_title': 'Tanda terima permohonan',
+  'applications.counter_receipt_lead': 'Cetak tanda terima ini dan serahkan kepada warga.',
+  'applications.counter_print': 'Cetak',
+  'applications.counter_print_hint': 'Untuk mencetak, gunakan menu cetak peramban (Ctrl+P).',
+  'applications.counter_assisted': 'Diajukan di loket dengan bantuan petugas.',
+  'applications.counter_identity_done': 'KTP-el asli sudah diperiksa petugas.',
+  'applications.counter_identity_failed':
+    'Permohonan sudah terkirim, tetapi tanda "KTP-el sudah diperiksa" belum tersimpan. Tandai dari kotak masuk.',
+  'applications.counter_secret_keep':
+    'Simpan kode rahasia ini dan jangan bagikan. Siapa pun yang memegang nomor dan kode ini dapat melihat status permohonan.',
+  'applications.counter_status_title': 'Cara memeriksa status',
+  'applications.counter_status':
+    'Buka {url} dan masukkan nomor permohonan serta kode rahasia, atau pindai kode QR.',
+  'applications.counter_link_title': 'Menghubungkan ke akun Gapura',
+  'applications.counter_link':
+    'Punya akun? Masuk, buka {url}, lalu masukkan nomor permohonan dan kode rahasia. Permohonan ini akan muncul di "Permohonan saya" dan Anda mendapat pemberitahuan.',
+  'applications.counter_next': 'Layani warga berikutnya',
+
+  'applications.link_title': 'Hubungkan permohonan ke akun Anda',
+  'applications.link_lead':
+    'Permohonan yang diajukan di loket dapat Anda ikuti di "Permohonan saya" setelah dihubungkan. Masukkan nomor permohonan dan kode rahasia dari tanda terima.',
+  'applications.link_submit': 'Hubungkan',
 } as const;
 
 export const applicationsEn: Record<keyof typeof applicationsId, string> = {
@@ -218,4 +322,105 @@ export const applicationsEn: Record<keyof typeof applicationsId, string> = {
   'applications.outcome.approved': 'Done — approved',
   'applications.outcome.rejected': 'Done — rejected',
   'applications.outcome.withdrawn': 'Withdrawn',
+
+  'applications.history_revised': 'You saved your fixes',
+  'applications.history_identity': 'Staff checked your identity',
+  'applications.done_resubmitted': 'The application was resubmitted. The agency will check it again.',
+  'applications.done_withdrawn': 'The application was withdrawn.',
+
+  'applications.revision_title': 'What needs fixing',
+  'applications.revision_lead': 'The agency returned this application on {date} and asks you to fix:',
+  'applications.revision_comment': "The officer's note",
+  'applications.revision_fix': 'Fix',
+  'applications.revision_page_title': 'Fix your application',
+  'applications.revision_section': 'Fields to fix',
+  'applications.revision_only':
+    'Only the fields the officer asked about can be changed. Everything else stays as you sent it.',
+  'applications.revision_save': 'Save the fixes',
+  'applications.revision_saved': 'Your fixes are saved. Check them once more, then resubmit the application.',
+  'applications.revision_other':
+    'Another answer no longer fits this fix and you cannot change it yourself. Contact the agency: {message}',
+  'applications.resubmit': 'Resubmit the application',
+  'applications.resubmit_title': 'Resubmit',
+  'applications.resubmit_lead':
+    'Once your fixes are saved, resubmit the application so the agency checks it again. The service clock runs again from the moment you resubmit.',
+  'applications.resubmit_first': 'Save your fixes first, then resubmit the application on the fix page.',
+  'applications.note_optional': 'Note for the officer (optional)',
+  'applications.note_required': 'Note for the officer',
+
+  'applications.withdraw': 'Withdraw the application',
+  'applications.withdraw_offer': 'No longer need this service? You can withdraw the application.',
+  'applications.withdraw_title': 'Withdraw this application?',
+  'applications.withdraw_lead':
+    'Application {number} for {service} will stop and not be processed any further. This cannot be undone: to use this service again you need to apply again.',
+  'applications.withdraw_reason_optional': 'Why are you withdrawing? (optional)',
+  'applications.withdraw_reason_required': 'Why are you withdrawing?',
+  'applications.withdraw_confirm': 'Yes, withdraw the application',
+  'applications.withdraw_keep': 'No, back to the application',
+
+  'applications.documents_title': 'Your document',
+  'applications.document_number': 'Document number',
+  'applications.document_issued': 'Issued on',
+  'applications.document_download': 'Download the document (PDF)',
+  'applications.document_verify': 'Authenticity check page',
+  'applications.document_verify_hint':
+    'Anyone who receives this document can check that it is authentic by scanning its QR code or opening the verification page.',
+  'applications.document_revoked': 'The agency revoked this document on {date}.',
+  'applications.rejection_title': 'Reason for the rejection',
+  'applications.rejection_none': 'The agency gave no reason. Contact the agency for an explanation.',
+  'applications.version_moved_title': "This service's form has been updated",
+  'applications.version_moved':
+    'Since this application was started, the agency published a new form (version {version}). The answers so far were moved to the new form. Check them before you send.',
+  'applications.version_moved_problems':
+    'Some answers do not fit the new form. Correct the marked answers before you send.',
+  'applications.version_withdrawn_title': 'This service is no longer available',
+  'applications.version_withdrawn':
+    'The agency has stopped offering this service, so this application cannot be sent. The answers so far are kept and can be read here. Contact the agency about other ways to get it done.',
+
+  'applications.counter_title': 'Counter: assisted applications',
+  'applications.counter_lead':
+    'Choose the service the citizen asks for. Fill in the form together with the citizen, check the original KTP-el, then print the receipt with the secret code for the citizen.',
+  'applications.counter_search_label': 'Search services',
+  'applications.counter_search_button': 'Search',
+  'applications.counter_services': 'Services of {agency}',
+  'applications.counter_none': 'No service matches.',
+  'applications.counter_start': 'Start for a citizen',
+  'applications.counter_drafts': 'In progress ({count})',
+  'applications.counter_drafts_lead': 'Applications you started at the counter and have not sent yet.',
+  'applications.counter_continue': 'Continue',
+  'applications.counter_filled_by': 'Filled in by the counter officer for the citizen',
+  'applications.counter_review_title': 'Check the application with the citizen',
+  'applications.counter_review_lead':
+    'Read out or show every answer to the citizen. Choose "Change" to correct something.',
+  'applications.counter_consent_lead':
+    'Read the statement above to the citizen, or have the citizen read and sign it.',
+  'applications.counter_consent_label':
+    'The citizen agreed to the statement above (read aloud or signed) and declares these answers true.',
+  'applications.counter_identity_label': 'The original KTP-el was checked',
+  'applications.counter_identity_hint':
+    "Tick only if you saw the citizen's original KTP-el yourself. It is recorded under your name.",
+  'applications.counter_identity_required':
+    'This service requires staff to check the original KTP-el before the application can be approved.',
+  'applications.counter_receipt_title': 'Application receipt',
+  'applications.counter_receipt_lead': 'Print this receipt and hand it to the citizen.',
+  'applications.counter_print': 'Print',
+  'applications.counter_print_hint': "To print, use the browser's print menu (Ctrl+P).",
+  'applications.counter_assisted': 'Filed at the counter with the help of an officer.',
+  'applications.counter_identity_done': 'The original KTP-el was checked by the officer.',
+  'applications.counter_identity_failed':
+    'The application was sent, but "KTP-el checked" was not saved. Mark it from the inbox.',
+  'applications.counter_secret_keep':
+    'Keep this secret code and do not share it. Anyone holding the number and this code can see the status of the application.',
+  'applications.counter_status_title': 'How to check the status',
+  'applications.counter_status':
+    'Open {url} and enter the application number and the secret code, or scan the QR code.',
+  'applications.counter_link_title': 'Linking it to a Gapura account',
+  'applications.counter_link':
+    'Have an account? Sign in, open {url} and enter the application number and the secret code. The application then shows in "My applications" and you get notifications.',
+  'applications.counter_next': 'Serve the next citizen',
+
+  'applications.link_title': 'Link an application to your account',
+  'applications.link_lead':
+    'An application filed at a counter shows in "My applications" once linked. Enter the application number and the secret code from the receipt.',
+  'applications.link_submit': 'Link',
 };

@@ -5,11 +5,17 @@ import { designerEn } from './designer.ts';
 import { documentsEn } from './documents.ts';
 import type { MessageKey } from './id.ts';
 import { inboxEn } from './inbox.ts';
+import { notificationsEn } from './notifications.ts';
+import { privacyEn } from './privacy.ts';
+import { staffEn } from './staff.ts';
 
 export const en: Record<MessageKey, string> = {
   ...applicationsEn,
   ...documentsEn,
+  ...privacyEn,
+  ...staffEn,
   ...inboxEn,
+  ...notificationsEn,
   ...catalogueEn,
   ...designerEn,
   'app.name': 'Gapura',
@@ -21,6 +27,9 @@ export const en: Record<MessageKey, string> = {
   'nav.home': 'Home',
   'nav.services': 'Services',
   'nav.my_services': 'Manage services',
+  'nav.staff': 'Staff',
+  'nav.platform': 'Platform',
+  'nav.counter': 'Counter',
   'nav.signin': 'Sign in',
   'nav.signout': 'Sign out',
   'nav.account': 'My account',

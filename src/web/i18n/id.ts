@@ -4,11 +4,17 @@ import { catalogueId } from './catalogue.ts';
 import { designerId } from './designer.ts';
 import { documentsId } from './documents.ts';
 import { inboxId } from './inbox.ts';
+import { notificationsId } from './notifications.ts';
+import { privacyId } from './privacy.ts';
+import { staffId } from './staff.ts';
 
 export const id = {
   ...applicationsId,
   ...documentsId,
+  ...privacyId,
+  ...staffId,
   ...inboxId,
+  ...notificationsId,
   ...catalogueId,
   ...designerId,
   'app.name': 'Gapura',
@@ -20,6 +26,9 @@ export const id = {
   'nav.home': 'Beranda',
   'nav.services': 'Layanan',
   'nav.my_services': 'Kelola layanan',
+  'nav.staff': 'Petugas',
+  'nav.platform': 'Platform',
+  'nav.counter': 'Loket',
   'nav.signin': 'Masuk',
   'nav.signout': 'Keluar',
   'nav.account': 'Akun saya',

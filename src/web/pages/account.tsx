@@ -21,6 +21,20 @@ export function AccountPage(props: {
           ))
         )}
       </ul>
+      {page.principal?.kind === 'citizen' ? (
+        <p>
+          <a href="/account/privacy">{tr(page, 'privacy.title')}</a>
+        </p>
+      ) : (
+        ''
+      )}
+      {props.grants.some((g) => g.role === 'agency_admin') ? (
+        <p>
+          <a href="/admin/privacy-requests">{tr(page, 'privacy.admin_title')}</a>
+        </p>
+      ) : (
+        ''
+      )}
       <form method="post" action="/signout" class="g-inline-form">
         <CsrfField page={page} />
         <button class="g-button g-button--secondary" type="submit">

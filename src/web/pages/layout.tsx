@@ -68,11 +68,28 @@ export function Layout(props: {
               ) : (
                 ''
               )}
+              {hasRole(page.principal, 'counter_officer') ? (
+                <a href="/counter">{tr(page, 'nav.counter')}</a>
+              ) : (
+                ''
+              )}
               {hasRole(page.principal, 'agency_admin') ? (
                 <a href="/admin/services">{tr(page, 'nav.my_services')}</a>
               ) : (
                 ''
               )}
+              {hasRole(page.principal, 'agency_admin') || hasRole(page.principal, 'platform_admin') ? (
+                <a href="/admin/staff">{tr(page, 'nav.staff')}</a>
+              ) : (
+                ''
+              )}
+              {hasRole(page.principal, 'platform_admin') ? (
+                <a href="/admin/platform/agencies">{tr(page, 'nav.platform')}</a>
+              ) : (
+                ''
+              )}
+              {/* No unread count here: that would cost a query on every page; /notifications shows it. */}
+              {page.principal ? <a href="/notifications">{tr(page, 'notifications.nav')}</a> : ''}
               {page.principal ? (
                 <a href="/account">{tr(page, 'nav.account')}</a>
               ) : (
