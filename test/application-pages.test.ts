@@ -10,58 +10,7 @@ import { type App, buildServer } from '../src/web/server.ts';
 import { aktaKelahiranAnswers } from './fixtures/catalog-definitions.ts';
 import { ENGINES, type FreshDatabase, freshDatabase, onEngine, openTestContext } from './helpers/engines.ts';
 import { type ApiSession, apiSignIn, multipart, setCookies } from './helpers/http.ts';
-
-function unescapeHtml(text: string): string {
-  return text
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-function attr(tag: string, name: string): string | undefined {
-  const match = new RegExp(`\\s${name}(?:="([^"]*)")?(?=[\\s>/])`).exec(tag);
-  if (!match) return undefined;
-  return unescapeHtml(match[1] ?? '');
-}
-
-/**
- * What a browser submits for the first POST form of a page (without any submit button): inputs,
- * checked checkboxes and radios, selected options and textareas. Our markup only.
- */
-function formFields(html: string): Array<[string, string]> {
-  const start = html.indexOf('<form method="post"');
-  const form = html.slice(start, html.indexOf('</form>', start));
-  const fields: Array<[string, string]> = [];
-  const pattern = /<input\b[^>]*>|<select\b[^>]*>[\s\S]*?<\/select>|<textarea\b[^>]*>([\s\S]*?)<\/textarea>/g;
-  for (const match of form.matchAll(pattern)) {
-    const whole = match[0];
-    const tag = /^<[^>]*>/.exec(whole)?.[0] ?? '';
-    const name = attr(tag, 'name');
-    if (!name || attr(tag, 'disabled') !== undefined) continue;
-    if (whole.startsWith('<input')) {
-      const type = attr(tag, 'type') ?? 'text';
-      if (type === 'file') continue;
-      if ((type === 'checkbox' || type === 'radio') && attr(tag, 'checked') === undefined) continue;
-      fields.push([name, attr(tag, 'value') ?? (type === 'checkbox' ? 'on' : '')]);
-    } else if (whole.startsWith('<select')) {
-      const options = [...whole.matchAll(/<option\b[^>]*>/g)].map((o) => o[0]);
-      const chosen = options.find((o) => attr(o, 'selected') !== undefined) ?? options[0];
-      if (chosen) fields.push([name, attr(chosen, 'value') ?? '']);
-    } else {
-      fields.push([name, unescapeHtml(match[1] ?? '')]);
-    }
-  }
-  return fields;
-}
-
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match?.[1]) throw new Error('no CSRF field on the page');
-  return match[1];
-}
+import { csrfOf, formFields, unescapeHtml } from './helpers/pages.ts';
 
 describe.each(ENGINES)('application pages', (engine) => {
   let fresh: FreshDatabase;

@@ -19,6 +19,7 @@ import { type App, buildServer } from '../src/web/server.ts';
 import { aktaKelahiranAnswers } from './fixtures/catalog-definitions.ts';
 import { ENGINES, type FreshDatabase, freshDatabase, onEngine, openTestContext } from './helpers/engines.ts';
 import { type ApiSession, apiSignIn, multipart } from './helpers/http.ts';
+import { csrfOf } from './helpers/pages.ts';
 
 /** The page's text without tags, entities decoded enough for the Indonesian texts checked here. */
 function textOf(html: string): string {
@@ -28,12 +29,6 @@ function textOf(html: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
-}
-
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match?.[1]) throw new Error('no CSRF field on the page');
-  return match[1];
 }
 
 function rowVersionOf(html: string): string {

@@ -18,50 +18,7 @@ import { type App, buildServer } from '../src/web/server.ts';
 import { aktaKelahiranAnswers } from './fixtures/catalog-definitions.ts';
 import { ENGINES, type FreshDatabase, freshDatabase, onEngine, openTestContext } from './helpers/engines.ts';
 import { type ApiSession, apiSignIn, multipart } from './helpers/http.ts';
-
-function unescapeHtml(text: string): string {
-  return text
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-function attr(tag: string, name: string): string | undefined {
-  const match = new RegExp(`\\s${name}(?:="([^"]*)")?(?=[\\s>/])`).exec(tag);
-  if (!match) return undefined;
-  return unescapeHtml(match[1] ?? '');
-}
-
-/** What a browser submits for the first POST form of a page (inputs, checked boxes, selects, textareas). */
-function formFields(html: string, action: string): Array<[string, string]> {
-  const start = html.indexOf(`<form method="post" action="${action}"`);
-  if (start < 0) throw new Error(`no form posting to ${action}`);
-  const form = html.slice(start, html.indexOf('</form>', start));
-  const fields: Array<[string, string]> = [];
-  const pattern = /<input\b[^>]*>|<select\b[^>]*>[\s\S]*?<\/select>|<textarea\b[^>]*>([\s\S]*?)<\/textarea>/g;
-  for (const match of form.matchAll(pattern)) {
-    const whole = match[0];
-    const tag = /^<[^>]*>/.exec(whole)?.[0] ?? '';
-    const name = attr(tag, 'name');
-    if (!name || attr(tag, 'disabled') !== undefined) continue;
-    if (whole.startsWith('<input')) {
-      const type = attr(tag, 'type') ?? 'text';
-      if (type === 'file') continue;
-      if ((type === 'checkbox' || type === 'radio') && attr(tag, 'checked') === undefined) continue;
-      fields.push([name, attr(tag, 'value') ?? (type === 'checkbox' ? 'on' : '')]);
-    } else if (whole.startsWith('<select')) {
-      const options = [...whole.matchAll(/<option\b[^>]*>/g)].map((o) => o[0]);
-      const chosen = options.find((o) => attr(o, 'selected') !== undefined) ?? options[0];
-      if (chosen) fields.push([name, attr(chosen, 'value') ?? '']);
-    } else {
-      fields.push([name, unescapeHtml(match[1] ?? '')]);
-    }
-  }
-  return fields;
-}
+import { formFields, unescapeHtml } from './helpers/pages.ts';
 
 /** The answers of the demo birth certificate outside the first and the documents sections. */
 function middleAnswers(): Record<string, unknown> {
@@ -211,7 +168,9 @@ describe.each(ENGINES)('counter (assisted) mode', (engine) => {
       expect(first.body).toContain('href="/counter"');
 
       // A wrong NIK comes back with the summary and what was typed.
-      const fields = formFields(first.body, `${base}/sections/0`).filter(([n]) => !n.startsWith('pelapor_'));
+      const fields = formFields(first.body, { action: `${base}/sections/0` }).filter(
+        ([n]) => !n.startsWith('pelapor_'),
+      );
       const typed: Array<[string, string]> = [
         ['pelapor_nama', 'Budi Santoso'],
         ['pelapor_hubungan', 'ayah'],
@@ -463,7 +422,7 @@ describe.each(ENGINES)('counter (assisted) mode', (engine) => {
       const kkDraft = await startCounter(officer, 'pembaruan-kartu-keluarga');
       const kkBase = `/counter/applications/${kkDraft}`;
       const kkFirst = await get(officer, `${kkBase}/sections/0`);
-      const kkFields = formFields(kkFirst.body, `${kkBase}/sections/0`).filter(
+      const kkFields = formFields(kkFirst.body, { action: `${kkBase}/sections/0` }).filter(
         ([n]) => !n.startsWith('pemohon_'),
       );
       const kkSaved = await post(officer, `${kkBase}/sections/0`, [

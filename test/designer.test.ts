@@ -12,51 +12,10 @@ import type { PageContext } from '../src/web/pages/layout.tsx';
 import { type App, buildServer } from '../src/web/server.ts';
 import { ENGINES, type FreshDatabase, freshDatabase, onEngine, openTestContext } from './helpers/engines.ts';
 import { type ApiSession, apiSignIn } from './helpers/http.ts';
+import { formFields as pageFormFields } from './helpers/pages.ts';
 
-function unescapeHtml(text: string): string {
-  return text
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-function attr(tag: string, name: string): string | undefined {
-  const match = new RegExp(`\\s${name}(?:="([^"]*)")?(?=[\\s>/])`).exec(tag);
-  if (!match) return undefined;
-  return unescapeHtml(match[1] ?? '');
-}
-
-/**
- * What a browser submits for the designer's form: text, hidden and date inputs, checked checkboxes
- * and radios, the selected option of each select, and textareas. Our markup only; not a general parser.
- */
-function formFields(html: string): Array<[string, string]> {
-  const start = html.indexOf('<form method="post"');
-  const form = html.slice(start, html.indexOf('</form>', start));
-  const fields: Array<[string, string]> = [];
-  const pattern = /<input\b[^>]*>|<select\b[^>]*>[\s\S]*?<\/select>|<textarea\b[^>]*>([\s\S]*?)<\/textarea>/g;
-  for (const match of form.matchAll(pattern)) {
-    const whole = match[0];
-    const tag = /^<[^>]*>/.exec(whole)?.[0] ?? '';
-    const name = attr(tag, 'name');
-    if (!name) continue;
-    if (whole.startsWith('<input')) {
-      const type = attr(tag, 'type') ?? 'text';
-      if ((type === 'checkbox' || type === 'radio') && attr(tag, 'checked') === undefined) continue;
-      fields.push([name, attr(tag, 'value') ?? (type === 'checkbox' ? 'on' : '')]);
-    } else if (whole.startsWith('<select')) {
-      const options = [...whole.matchAll(/<option\b[^>]*>/g)].map((o) => o[0]);
-      const chosen = options.find((o) => attr(o, 'selected') !== undefined) ?? options[0];
-      if (chosen) fields.push([name, attr(chosen, 'value') ?? '']);
-    } else {
-      fields.push([name, unescapeHtml(match[1] ?? '')]);
-    }
-  }
-  return fields;
-}
+/** The designer's whole editor form, the preview's disabled controls included. */
+const formFields = (html: string) => pageFormFields(html, { everyControl: true });
 
 /** The fields as @fastify/formbody gives them to a handler: a repeated name becomes a list. */
 function asBody(fields: Array<[string, string]>): Record<string, string | string[]> {

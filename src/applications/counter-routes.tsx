@@ -11,41 +11,36 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
-import {
-  answerErrorMessages,
-  answersFromForm,
-  applyFormCommands,
-  errorSummaryEntries,
-  fieldInputId,
-} from '../catalog/pages/citizen-form.tsx';
-import type { ServiceDefinition } from '../catalog/schemas.ts';
 import { searchCatalogue } from '../catalog/service.ts';
 import { CITIZEN, staff } from '../identity/policy.ts';
 import type { Principal } from '../identity/roles.ts';
 import { DomainError } from '../web/domain-error.ts';
-import { errorMessage, mapError } from '../web/errors.ts';
 import { pageContext, sendHtml } from '../web/http.ts';
 import { t } from '../web/i18n/index.ts';
 import { parseMultipart } from '../web/multipart.ts';
 import type { RouteDeps } from '../web/server.ts';
-import { storeFormUploads } from './form-uploads.ts';
-import { dateText, dateTimeText } from './pages/answers.tsx';
+import {
+  filedReceipt,
+  type ReviewView,
+  receiptQrSvg,
+  saveSection,
+  sectionIndexOf,
+  sendReceiptPdf,
+  sendReviewRefusal,
+  trackingCredentials,
+  trackingRefusal,
+} from './form-flow.tsx';
 import { type CounterAgencyServices, CounterHomePage } from './pages/counter-home-page.tsx';
 import { type CounterReceiptFacts, CounterReceiptPage } from './pages/counter-receipt-page.tsx';
 import { LinkPage } from './pages/link-page.tsx';
-import { ReviewPage, type ReviewPageView } from './pages/review-page.tsx';
-import { SectionPage, type SectionPageView } from './pages/section-page.tsx';
+import { ReviewPage } from './pages/review-page.tsx';
+import { SectionPage } from './pages/section-page.tsx';
 import { markIdentityVerified } from './processing.ts';
-import { receiptPdf } from './receipt-pdf.ts';
 import {
-  AnswerProblems,
   agencyOf,
   claimApplication,
   getApplication,
-  getReceipt,
   listCounterDrafts,
-  saveAnswers,
   startCounterDraft,
   submitApplication,
 } from './service.ts';
@@ -71,18 +66,6 @@ const LinkBody = Type.Object({
 function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new DomainError('auth.not_authenticated');
   return request.principal;
-}
-
-function firstString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  return Array.isArray(value) ? value.find((v): v is string => typeof v === 'string') : undefined;
-}
-
-/** The section index in the address, or not found: `0` … sections − 1. */
-function sectionIndexOf(definition: ServiceDefinition, text: string): number {
-  const n = /^\d{1,2}$/.test(text) ? Number(text) : -1;
-  if (n < 0 || n >= definition.form.sections.length) throw new DomainError('not_found');
-  return n;
 }
 
 export const counterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -175,63 +158,21 @@ export const counterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       const detail = await getApplication(ctx, officer, request.params.id);
       const base = baseOf(detail.id);
       if (detail.stage !== 'draft') return reply.redirect(`${base}/receipt`, 303);
-      const definition = detail.definition;
-      const n = sectionIndexOf(definition, request.params.n);
+      const n = sectionIndexOf(detail.definition, request.params.n);
       // A withdrawn service's draft is read-only: show it again with the notice.
       if (detail.versionNotice?.kind === 'withdrawn') return reply.redirect(`${base}/sections/${n}`, 303);
-      const page = pageOf(request);
-      const uploads = await storeFormUploads(
-        deps,
-        request.lang,
-        officer,
-        detail.id,
-        request.body as Record<string, unknown>,
-      );
-      const body = uploads.body;
-      const sent = answersFromForm(definition, n, body);
-      if (firstString(body._action) === 'later') {
-        await saveAnswers(ctx, officer, detail.id, sent);
-        return reply.redirect('/counter', 303);
-      }
-      const command = applyFormCommands(definition, n, { ...detail.answers, ...sent }, body);
-      const saved = await saveAnswers(ctx, officer, detail.id, sent);
-      const render = (values: Record<string, unknown>, extra: Partial<SectionPageView>) => (
-        <SectionPage
-          page={page}
-          applicationId={detail.id}
-          definition={definition}
-          sectionIndex={n}
-          values={values}
-          base={base}
-          firstBack="/counter"
-          counter
-          versionNotice={detail.versionNotice}
-          {...extra}
-        />
-      );
-      if (command)
-        return sendHtml(reply, render({ ...detail.answers, ...command.answers }, { focus: command.focus }));
-      const values = { ...detail.answers, ...sent };
-      if (uploads.errors.size > 0)
-        return sendHtml(
-          reply,
-          render(values, {
-            errors: uploads.errors,
-            summary: [...uploads.errors].map(([path, message]) => ({ field: fieldInputId(path), message })),
-          }),
-          400,
-        );
-      if (saved.errors.length > 0)
-        return sendHtml(
-          reply,
-          render(values, {
-            errors: answerErrorMessages(page, saved.errors),
-            summary: errorSummaryEntries(page, saved.errors),
-          }),
-          400,
-        );
-      const last = n + 1 >= definition.form.sections.length;
-      return reply.redirect(last ? `${base}/review` : `${base}/sections/${n + 1}`, 303);
+      return saveSection(reply, {
+        ctx,
+        page: pageOf(request),
+        lang: request.lang,
+        editor: officer,
+        detail,
+        sectionIndex: n,
+        body: request.body as Record<string, unknown>,
+        base,
+        laterUrl: '/counter',
+        pageProps: { base, firstBack: '/counter', counter: true },
+      });
     },
   );
 
@@ -241,7 +182,7 @@ export const counterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
     request: FastifyRequest,
     id: string,
     identityChecked: boolean,
-  ): Promise<Omit<ReviewPageView, 'problems' | 'consentError' | 'formError'> & { stage: string }> {
+  ): Promise<ReviewView & { stage: string }> {
     const detail = await getApplication(ctx, principalOf(request), id);
     const page = pageOf(request);
     return {
@@ -287,20 +228,11 @@ export const counterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
         filedId = receipt.id;
       } catch (err) {
         if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
-        const view = await reviewView(request, request.params.id, identityChecked);
-        const mapped = mapError(err);
-        if (err instanceof AnswerProblems)
-          return sendHtml(reply, <ReviewPage {...view} problems={err.errors} />, mapped.status);
-        if (err.code === 'application.consent_required')
-          return sendHtml(
-            reply,
-            <ReviewPage {...view} consentError={errorMessage(request.lang, mapped)} />,
-            mapped.status,
-          );
-        return sendHtml(
+        return sendReviewRefusal(
           reply,
-          <ReviewPage {...view} formError={errorMessage(request.lang, mapped)} />,
-          mapped.status,
+          request.lang,
+          err,
+          await reviewView(request, request.params.id, identityChecked),
         );
       }
       const receiptUrl = `${baseOf(filedId)}/receipt`;
@@ -325,24 +257,17 @@ export const counterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
 
   /** The receipt and the names on it, or undefined for a draft (not filed yet). */
   async function receiptFacts(request: FastifyRequest, id: string): Promise<CounterReceiptFacts | undefined> {
-    const officer = principalOf(request);
-    let receipt: Awaited<ReturnType<typeof getReceipt>>;
-    try {
-      receipt = await getReceipt(ctx, officer, id);
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'application.not_submitted') return undefined;
-      throw err;
-    }
-    const detail = await getApplication(ctx, officer, id);
+    const filed = await filedReceipt(
+      ctx,
+      principalOf(request),
+      id,
+      request.lang,
+      (number) => `${publicBase}/track?number=${encodeURIComponent(number)}`,
+    );
+    if (!filed) return undefined;
+    const { facts, detail } = filed;
     return {
-      applicationId: receipt.id,
-      trackingNumber: receipt.trackingNumber,
-      trackingSecret: receipt.trackingSecret,
-      service: detail.service.name[request.lang],
-      agency: detail.agency.name[request.lang],
-      submittedAt: receipt.submittedAt,
-      dueAt: receipt.dueAt,
-      trackUrl: `${publicBase}/track?number=${encodeURIComponent(receipt.trackingNumber)}`,
+      ...facts,
       identityVerified: detail.history.some((e) => e.kind === 'identity_verified'),
       trackPage: `${publicBase}/track`,
       linkPage: `${publicBase}/applications/link`,
@@ -362,11 +287,7 @@ export const counterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
     async (request, reply) => {
       const facts = await receiptFacts(request, request.params.id);
       if (!facts) return reply.redirect(`${baseOf(request.params.id)}/review`);
-      const qrSvg = await QRCode.toString(facts.trackUrl, {
-        type: 'svg',
-        margin: 1,
-        errorCorrectionLevel: 'M',
-      });
+      const qrSvg = await receiptQrSvg(facts.trackUrl);
       reply.header('cache-control', 'private, no-store');
       return sendHtml(
         reply,
@@ -387,35 +308,13 @@ export const counterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       const facts = await receiptFacts(request, request.params.id);
       if (!facts) return reply.redirect(`${baseOf(request.params.id)}/review`);
       const lang = request.lang;
-      const pdf = await receiptPdf({
-        title: t(lang, 'applications.receipt_pdf_title'),
-        lines: [
-          { label: t(lang, 'applications.tracking_number'), value: facts.trackingNumber, big: true },
-          { label: t(lang, 'applications.tracking_secret'), value: facts.trackingSecret, big: true },
-          { label: t(lang, 'applications.service'), value: facts.service },
-          { label: t(lang, 'applications.agency'), value: facts.agency },
-          { label: t(lang, 'applications.submitted'), value: dateTimeText(lang, facts.submittedAt) },
-          {
-            label: t(lang, 'applications.due'),
-            value: t(lang, 'applications.due_at_latest', { date: dateText(lang, facts.dueAt, 'full') }),
-          },
-        ],
-        notes: [
-          t(lang, 'applications.counter_assisted') +
-            (facts.identityVerified ? ` ${t(lang, 'applications.counter_identity_done')}` : ''),
-          t(lang, 'applications.counter_secret_keep'),
-          t(lang, 'applications.counter_status', { url: facts.trackPage }),
-          t(lang, 'applications.counter_link', { url: facts.linkPage }),
-        ],
-        qrUrl: facts.trackUrl,
-        qrCaption: facts.trackUrl,
-        footer: t(lang, 'applications.receipt_pdf_footer'),
-      });
-      return reply
-        .header('content-type', 'application/pdf')
-        .header('content-disposition', `attachment; filename="tanda-terima-${facts.trackingNumber}.pdf"`)
-        .header('cache-control', 'private, no-store')
-        .send(Buffer.from(pdf));
+      return sendReceiptPdf(reply, lang, facts, [
+        t(lang, 'applications.counter_assisted') +
+          (facts.identityVerified ? ` ${t(lang, 'applications.counter_identity_done')}` : ''),
+        t(lang, 'applications.counter_secret_keep'),
+        t(lang, 'applications.counter_status', { url: facts.trackPage }),
+        t(lang, 'applications.counter_link', { url: facts.linkPage }),
+      ]);
     },
   );
 
@@ -439,8 +338,7 @@ export const counterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
     { config: { policy: CITIZEN }, schema: { hide: true, body: LinkBody } },
     async (request, reply) => {
       const page = pageOf(request);
-      const number = (request.body.number ?? '').trim().slice(0, 40);
-      const secret = (request.body.secret ?? '').trim().slice(0, 40);
+      const { number, secret } = trackingCredentials(request.body);
       if (number === '' || secret === '')
         return sendHtml(
           reply,
@@ -456,13 +354,11 @@ export const counterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
         return reply.redirect(`/applications/${id}`, 303);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        const mapped = mapError(err);
-        if (mapped.retryAfterSeconds !== undefined)
-          reply.header('retry-after', String(mapped.retryAfterSeconds));
+        const refused = trackingRefusal(reply, request.lang, err);
         return sendHtml(
           reply,
-          <LinkPage page={page} number={number} error={errorMessage(request.lang, mapped)} />,
-          mapped.status,
+          <LinkPage page={page} number={number} error={refused.message} />,
+          refused.status,
         );
       }
     },

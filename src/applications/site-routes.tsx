@@ -1,16 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import {
   answerErrorMessages,
   answersFromForm,
   applyFormCommands,
   errorSummaryEntries,
-  fieldInputId,
 } from '../catalog/pages/citizen-form.tsx';
 import { ServiceNotFoundPage } from '../catalog/pages/service-page.tsx';
-import type { ServiceDefinition } from '../catalog/schemas.ts';
 import { getPublished, type PublishedService } from '../catalog/service.ts';
 import { documentPdf } from '../documents/service.ts';
 import { CITIZEN, PUBLIC } from '../identity/policy.ts';
@@ -18,35 +15,43 @@ import type { Principal } from '../identity/roles.ts';
 import { DomainError, FieldErrors } from '../web/domain-error.ts';
 import { errorMessage, mapError } from '../web/errors.ts';
 import { pageContext, sendHtml } from '../web/http.ts';
-import { t } from '../web/i18n/index.ts';
+import { type Lang, t } from '../web/i18n/index.ts';
 import { parseMultipart } from '../web/multipart.ts';
 import type { RouteDeps } from '../web/server.ts';
 import { applicantActionOf, applicantDocument, applicantDocuments, rejectionReason } from './applicant.ts';
+import {
+  filedReceipt,
+  type ReviewView,
+  receiptQrSvg,
+  saveSection,
+  sectionIndexOf,
+  sendReceiptPdf,
+  sendReviewRefusal,
+  trackingCredentials,
+  trackingRefusal,
+  uploadSummary,
+} from './form-flow.tsx';
 import { storeFormUploads } from './form-uploads.ts';
-import { dateText, dateTimeText } from './pages/answers.tsx';
 import { MyApplicationsPage } from './pages/list-page.tsx';
 import { ReceiptPage } from './pages/receipt-page.tsx';
-import { ReviewPage, type ReviewPageView } from './pages/review-page.tsx';
+import { ReviewPage } from './pages/review-page.tsx';
 import {
   RevisionPage,
   type RevisionPageView,
   revisionDefinition,
   revisionSectionIndex,
 } from './pages/revision-page.tsx';
-import { SectionPage, type SectionPageView } from './pages/section-page.tsx';
+import { SectionPage } from './pages/section-page.tsx';
 import { StartPage } from './pages/start-page.tsx';
 import { type StatusExtras, StatusPage } from './pages/status-page.tsx';
 import { TrackPage } from './pages/track-page.tsx';
 import { WithdrawPage } from './pages/withdraw-page.tsx';
 import { getRevisionRequest, type RevisionRequest, saveRevision, takeAction } from './processing.ts';
-import { receiptPdf } from './receipt-pdf.ts';
 import {
   AnswerProblems,
   type ApplicationDetail,
   getApplication,
-  getReceipt,
   listMyApplications,
-  saveAnswers,
   startApplication,
   submitApplication,
   trackApplication,
@@ -82,21 +87,23 @@ function revisedSince(detail: ApplicationDetail, request: RevisionRequest): bool
   return detail.history.some((e) => e.kind === 'revised' && Date.parse(e.at) >= asked);
 }
 
-function firstString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  return Array.isArray(value) ? value.find((v): v is string => typeof v === 'string') : undefined;
-}
-
-/** The section index in the address, or not found: `0` … sections − 1. */
-function sectionIndexOf(definition: ServiceDefinition, text: string): number {
-  const n = /^\d{1,2}$/.test(text) ? Number(text) : -1;
-  if (n < 0 || n >= definition.form.sections.length) throw new DomainError('not_found');
-  return n;
-}
-
 /** A download name from a document number ("DKP/2026/000012" → "dokumen-DKP-2026-000012.pdf"). */
 export function pdfFileName(number: string): string {
   return `dokumen-${number.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '')}.pdf`;
+}
+
+/** The withdraw action the applicant may take now, if any (only while the application is active). */
+function withdrawActionOf(detail: ApplicationDetail) {
+  return detail.stage === 'active'
+    ? applicantActionOf(detail.definition, detail.state?.key ?? null, 'withdraw')
+    : undefined;
+}
+
+/** The refusal of an action's note (the `comment` field), to show on the note itself. */
+function commentError(err: DomainError, lang: Lang): string | undefined {
+  return err instanceof FieldErrors
+    ? err.problems.find((p) => p.field === 'comment')?.message[lang]
+    : undefined;
 }
 
 function citizenOf(request: FastifyRequest): Principal {
@@ -185,8 +192,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     },
   );
 
-  // Every submission saves what was typed (even when it does not validate yet), so a dropped
-  // connection or another device loses nothing; only a plain "continue" moves on.
+  // Every submission saves what was typed; only a plain "continue" moves on (see `saveSection`).
   app.post(
     '/applications/:id/sections/:n',
     { config: { policy: CITIZEN }, schema: { hide: true, params: SectionParams, body: FormBody } },
@@ -194,76 +200,26 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       const principal = citizenOf(request);
       const detail = await getApplication(ctx, principal, request.params.id);
       const base = `/applications/${detail.id}`;
-      const definition = detail.definition;
-      const n = sectionIndexOf(definition, request.params.n);
+      const n = sectionIndexOf(detail.definition, request.params.n);
       if (detail.stage !== 'draft') return reply.redirect(base, 303);
-      const page = pageOf(request);
-      const uploads = await storeFormUploads(
-        { ctx },
-        request.lang,
-        principal,
-        detail.id,
-        request.body as Record<string, unknown>,
-      );
-      const body = uploads.body;
-      const sent = answersFromForm(definition, n, body);
-      if (firstString(body._action) === 'later') {
-        await saveAnswers(ctx, principal, detail.id, sent);
-        return reply.redirect('/applications', 303);
-      }
-      // Rules of this section may look at earlier sections' answers: the commands see all of them.
-      const command = applyFormCommands(definition, n, { ...detail.answers, ...sent }, body);
-      const saved = await saveAnswers(ctx, principal, detail.id, sent);
-      const render = (values: Record<string, unknown>, extra: Partial<SectionPageView>) => (
-        <SectionPage
-          page={page}
-          applicationId={detail.id}
-          definition={definition}
-          sectionIndex={n}
-          values={values}
-          versionNotice={detail.versionNotice}
-          {...extra}
-        />
-      );
-      // A command (add or remove an item, choose a region level, newly revealed questions) shows
-      // the section again without errors: the applicant has not finished it yet.
-      if (command)
-        return sendHtml(reply, render({ ...detail.answers, ...command.answers }, { focus: command.focus }));
-      if (uploads.errors.size > 0) {
-        return sendHtml(
-          reply,
-          render(
-            { ...detail.answers, ...sent },
-            {
-              errors: uploads.errors,
-              summary: [...uploads.errors].map(([path, message]) => ({ field: fieldInputId(path), message })),
-            },
-          ),
-          400,
-        );
-      }
-      if (saved.errors.length > 0) {
-        const values = { ...detail.answers, ...sent };
-        return sendHtml(
-          reply,
-          render(values, {
-            errors: answerErrorMessages(page, saved.errors),
-            summary: errorSummaryEntries(page, saved.errors),
-          }),
-          400,
-        );
-      }
-      const last = n + 1 >= definition.form.sections.length;
-      return reply.redirect(last ? `${base}/review` : `${base}/sections/${n + 1}`, 303);
+      return saveSection(reply, {
+        ctx,
+        page: pageOf(request),
+        lang: request.lang,
+        editor: principal,
+        detail,
+        sectionIndex: n,
+        body: request.body as Record<string, unknown>,
+        base,
+        laterUrl: '/applications',
+        pageProps: {},
+      });
     },
   );
 
   // Reviewing and submitting ---------------------------------------------------------------------
 
-  async function reviewView(
-    request: FastifyRequest,
-    id: string,
-  ): Promise<Omit<ReviewPageView, 'problems' | 'consentError' | 'formError'> & { stage: string }> {
+  async function reviewView(request: FastifyRequest, id: string): Promise<ReviewView & { stage: string }> {
     const detail = await getApplication(ctx, citizenOf(request), id);
     const page = pageOf(request);
     return {
@@ -307,21 +263,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
         return reply.redirect(`/applications/${receipt.id}/receipt`, 303);
       } catch (err) {
         if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
-        const view = await reviewView(request, request.params.id);
-        const mapped = mapError(err);
-        if (err instanceof AnswerProblems)
-          return sendHtml(reply, <ReviewPage {...view} problems={err.errors} />, mapped.status);
-        if (err.code === 'application.consent_required')
-          return sendHtml(
-            reply,
-            <ReviewPage {...view} consentError={errorMessage(request.lang, mapped)} />,
-            mapped.status,
-          );
-        return sendHtml(
-          reply,
-          <ReviewPage {...view} formError={errorMessage(request.lang, mapped)} />,
-          mapped.status,
-        );
+        return sendReviewRefusal(reply, request.lang, err, await reviewView(request, request.params.id));
       }
     },
   );
@@ -330,25 +272,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
 
   /** The receipt and the names on it, or undefined (and a redirect to the review) for a draft. */
   async function receiptFacts(request: FastifyRequest, id: string) {
-    const principal = citizenOf(request);
-    let receipt: Awaited<ReturnType<typeof getReceipt>>;
-    try {
-      receipt = await getReceipt(ctx, principal, id);
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'application.not_submitted') return undefined;
-      throw err;
-    }
-    const detail = await getApplication(ctx, principal, id);
-    return {
-      applicationId: receipt.id,
-      trackingNumber: receipt.trackingNumber,
-      trackingSecret: receipt.trackingSecret,
-      service: detail.service.name[request.lang],
-      agency: detail.agency.name[request.lang],
-      submittedAt: receipt.submittedAt,
-      dueAt: receipt.dueAt,
-      trackUrl: trackUrl(receipt.trackingNumber),
-    };
+    return (await filedReceipt(ctx, citizenOf(request), id, request.lang, trackUrl))?.facts;
   }
 
   app.get(
@@ -357,11 +281,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     async (request, reply) => {
       const facts = await receiptFacts(request, request.params.id);
       if (!facts) return reply.redirect(`/applications/${request.params.id}/review`);
-      const qrSvg = await QRCode.toString(facts.trackUrl, {
-        type: 'svg',
-        margin: 1,
-        errorCorrectionLevel: 'M',
-      });
+      const qrSvg = await receiptQrSvg(facts.trackUrl);
       return sendHtml(reply, <ReceiptPage page={pageOf(request)} receipt={facts} qrSvg={qrSvg} />);
     },
   );
@@ -373,29 +293,10 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       const facts = await receiptFacts(request, request.params.id);
       if (!facts) return reply.redirect(`/applications/${request.params.id}/review`);
       const lang = request.lang;
-      const pdf = await receiptPdf({
-        title: t(lang, 'applications.receipt_pdf_title'),
-        lines: [
-          { label: t(lang, 'applications.tracking_number'), value: facts.trackingNumber, big: true },
-          { label: t(lang, 'applications.tracking_secret'), value: facts.trackingSecret, big: true },
-          { label: t(lang, 'applications.service'), value: facts.service },
-          { label: t(lang, 'applications.agency'), value: facts.agency },
-          { label: t(lang, 'applications.submitted'), value: dateTimeText(lang, facts.submittedAt) },
-          {
-            label: t(lang, 'applications.due'),
-            value: t(lang, 'applications.due_at_latest', { date: dateText(lang, facts.dueAt, 'full') }),
-          },
-        ],
-        notes: [t(lang, 'applications.secret_explain'), t(lang, 'applications.qr_caption')],
-        qrUrl: facts.trackUrl,
-        qrCaption: facts.trackUrl,
-        footer: t(lang, 'applications.receipt_pdf_footer'),
-      });
-      return reply
-        .header('content-type', 'application/pdf')
-        .header('content-disposition', `attachment; filename="tanda-terima-${facts.trackingNumber}.pdf"`)
-        .header('cache-control', 'private, no-store')
-        .send(Buffer.from(pdf));
+      return sendReceiptPdf(reply, lang, facts, [
+        t(lang, 'applications.secret_explain'),
+        t(lang, 'applications.qr_caption'),
+      ]);
     },
   );
 
@@ -539,7 +440,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
             {...view}
             values={values}
             errors={uploads.errors}
-            summary={[...uploads.errors].map(([path, message]) => ({ field: fieldInputId(path), message }))}
+            summary={uploadSummary(uploads.errors)}
           />,
           400,
         );
@@ -596,12 +497,14 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       try {
         if (!action || detail.stage !== 'active')
           throw new DomainError('application.action_unavailable', { state: detail.state?.key ?? '' });
-        await takeAction(ctx, principal, detail.id, {
-          action: action.key,
-          rowVersion: versionOf(request.body.rowVersion),
-          comment: note,
-          lang: request.lang,
-        });
+        await takeApplicantAction(
+          principal,
+          detail.id,
+          action.key,
+          request.body.rowVersion,
+          note,
+          request.lang,
+        );
         return reply.redirect(`${base}?done=resubmitted`, 303);
       } catch (err) {
         if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
@@ -610,10 +513,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
         if (!revision) return reply.redirect(base, 303);
         const view = await revisionView(request, detail, revision);
         const mapped = mapError(err);
-        const noteError =
-          err instanceof FieldErrors
-            ? err.problems.find((p) => p.field === 'comment')?.message[request.lang]
-            : undefined;
+        const noteError = commentError(err, request.lang);
         return sendHtml(
           reply,
           <RevisionPage
@@ -632,6 +532,18 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     },
   );
 
+  /** An applicant's action (resubmit, withdraw) at the version of the application they saw. */
+  async function takeApplicantAction(
+    principal: Principal,
+    id: string,
+    action: string,
+    rowVersion: string,
+    comment: string,
+    lang: Lang,
+  ) {
+    await takeAction(ctx, principal, id, { action, rowVersion: versionOf(rowVersion), comment, lang });
+  }
+
   // Withdrawing, with a confirmation step ----------------------------------------------------------
 
   app.get(
@@ -639,10 +551,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     { config: { policy: CITIZEN }, schema: { hide: true, params: IdParams } },
     async (request, reply) => {
       const detail = await getApplication(ctx, citizenOf(request), request.params.id);
-      const action =
-        detail.stage === 'active'
-          ? applicantActionOf(detail.definition, detail.state?.key ?? null, 'withdraw')
-          : undefined;
+      const action = withdrawActionOf(detail);
       if (!action) return reply.redirect(`/applications/${detail.id}`);
       return sendHtml(reply, <WithdrawPage page={pageOf(request)} detail={detail} action={action} />);
     },
@@ -655,27 +564,23 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       const principal = citizenOf(request);
       const detail = await getApplication(ctx, principal, request.params.id);
       const base = `/applications/${detail.id}`;
-      const action =
-        detail.stage === 'active'
-          ? applicantActionOf(detail.definition, detail.state?.key ?? null, 'withdraw')
-          : undefined;
+      const action = withdrawActionOf(detail);
       if (!action) return reply.redirect(base, 303);
       const reason = request.body.comment ?? '';
       try {
-        await takeAction(ctx, principal, detail.id, {
-          action: action.key,
-          rowVersion: versionOf(request.body.rowVersion),
-          comment: reason,
-          lang: request.lang,
-        });
+        await takeApplicantAction(
+          principal,
+          detail.id,
+          action.key,
+          request.body.rowVersion,
+          reason,
+          request.lang,
+        );
         return reply.redirect(`${base}?done=withdrawn`, 303);
       } catch (err) {
         if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
         const mapped = mapError(err);
-        const reasonError =
-          err instanceof FieldErrors
-            ? err.problems.find((p) => p.field === 'comment')?.message[request.lang]
-            : undefined;
+        const reasonError = commentError(err, request.lang);
         // The confirmation is shown again with the current version, so a second press decides.
         const current = await getApplication(ctx, principal, detail.id);
         return sendHtml(
@@ -746,8 +651,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     },
     async (request, reply) => {
       const page = pageOf(request);
-      const number = (request.body.number ?? '').trim().slice(0, 40);
-      const secret = (request.body.secret ?? '').trim().slice(0, 40);
+      const { number, secret } = trackingCredentials(request.body);
       if (number === '' || secret === '')
         return sendHtml(
           reply,
@@ -759,13 +663,11 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
         return sendHtml(reply, <TrackPage page={page} number={status.trackingNumber} status={status} />);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        const mapped = mapError(err);
-        if (mapped.retryAfterSeconds !== undefined)
-          reply.header('retry-after', String(mapped.retryAfterSeconds));
+        const refused = trackingRefusal(reply, request.lang, err);
         return sendHtml(
           reply,
-          <TrackPage page={page} number={number} error={errorMessage(request.lang, mapped)} />,
-          mapped.status,
+          <TrackPage page={page} number={number} error={refused.message} />,
+          refused.status,
         );
       }
     },

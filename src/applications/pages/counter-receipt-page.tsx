@@ -1,6 +1,6 @@
 import { Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
-import { dateText, dateTimeText } from './answers.tsx';
-import { type ReceiptFacts, TrackingNumber } from './receipt-page.tsx';
+import { dateTimeText } from './answers.tsx';
+import { DueFact, type ReceiptFacts, ReceiptQr, ReceiptSecrets } from './receipt-page.tsx';
 
 /** The script that turns the print hint into a "Print" button (no inline script under the CSP). */
 export const PRINT_SCRIPT = '/static/print.js';
@@ -62,17 +62,11 @@ export function CounterReceiptPage(props: {
             <dd safe>{receipt.service}</dd>
           </div>
         </dl>
-        <h2 class="g-receipt__label">{tr(page, 'applications.tracking_number')}</h2>
-        <p class="g-receipt__big">
-          <TrackingNumber number={receipt.trackingNumber} />
-        </p>
-        <h2 class="g-receipt__label">{tr(page, 'applications.tracking_secret')}</h2>
-        <p class="g-receipt__big">
-          <span class="g-receipt__number g-receipt__secret" safe>
-            {receipt.trackingSecret}
-          </span>
-        </p>
-        <p class="g-receipt__explain">{tr(page, 'applications.counter_secret_keep')}</p>
+        <ReceiptSecrets
+          page={page}
+          receipt={receipt}
+          explain={tr(page, 'applications.counter_secret_keep')}
+        />
         <dl class="g-app-facts">
           <div>
             <dt>{tr(page, 'applications.submitted')}</dt>
@@ -90,21 +84,9 @@ export function CounterReceiptPage(props: {
               )}
             </dd>
           </div>
-          <div>
-            <dt>{tr(page, 'applications.due')}</dt>
-            <dd>
-              <strong>
-                {tr(page, 'applications.due_at_latest', { date: dateText(page.lang, receipt.dueAt, 'full') })}
-              </strong>
-            </dd>
-          </div>
+          <DueFact page={page} dueAt={receipt.dueAt} />
         </dl>
-        <figure class="g-receipt__qr">
-          <div role="img" aria-label={tr(page, 'applications.qr_label')}>
-            {props.qrSvg as 'safe'}
-          </div>
-          <figcaption>{tr(page, 'applications.qr_caption')}</figcaption>
-        </figure>
+        <ReceiptQr page={page} qrSvg={props.qrSvg} />
         <h2>{tr(page, 'applications.counter_status_title')}</h2>
         <p safe>{tr(page, 'applications.counter_status', { url: receipt.trackPage })}</p>
         <h2>{tr(page, 'applications.counter_link_title')}</h2>

@@ -8,6 +8,74 @@ function outcomeText(page: PageContext, status: PublicStatus): string {
   return status.outcome ? tr(page, `applications.outcome.${status.outcome}`) : tr(page, 'applications.filed');
 }
 
+/**
+ * The tracking number and secret form, posted to public tracking and to linking a counter filing;
+ * a refusal is shown on the number, where the citizen starts checking.
+ */
+export function TrackingForm(props: {
+  page: PageContext;
+  action: string;
+  number: string;
+  error?: string | undefined;
+  submit: string;
+}) {
+  const { page } = props;
+  return (
+    <form method="post" action={props.action} class="g-form" novalidate>
+      <CsrfField page={page} />
+      <div class={props.error ? 'g-field g-field--error' : 'g-field'}>
+        <label class="g-field__label" for="number">
+          {tr(page, 'applications.tracking_number')}
+        </label>
+        <p class="g-field__hint" id="number-hint">
+          {tr(page, 'applications.track_number_hint')}
+        </p>
+        {props.error ? (
+          <p class="g-field__error" id="number-error">
+            <span class="g-vh">{tr(page, 'applications.error_prefix')} </span>
+            <span safe>{props.error}</span>
+          </p>
+        ) : (
+          ''
+        )}
+        <input
+          class="g-input g-input--tracking"
+          id="number"
+          name="number"
+          value={props.number}
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck="false"
+          maxlength="40"
+          aria-describedby={props.error ? 'number-hint number-error' : 'number-hint'}
+          aria-invalid={props.error ? 'true' : undefined}
+        />
+      </div>
+      <div class="g-field">
+        <label class="g-field__label" for="secret">
+          {tr(page, 'applications.tracking_secret')}
+        </label>
+        <p class="g-field__hint" id="secret-hint">
+          {tr(page, 'applications.track_secret_hint')}
+        </p>
+        <input
+          class="g-input g-input--tracking"
+          id="secret"
+          name="secret"
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck="false"
+          maxlength="40"
+          aria-describedby="secret-hint"
+        />
+      </div>
+      <button type="submit" class="g-button">
+        {props.submit}
+      </button>
+    </form>
+  );
+}
+
 /** GET/POST /track: tracking number and secret in, where the application stands out; no account needed. */
 export function TrackPage(props: {
   page: PageContext;
@@ -73,58 +141,13 @@ export function TrackPage(props: {
       ) : (
         <p class="g-lead">{tr(page, 'applications.track_lead')}</p>
       )}
-      <form method="post" action="/track" class="g-form" novalidate>
-        <CsrfField page={page} />
-        <div class={props.error ? 'g-field g-field--error' : 'g-field'}>
-          <label class="g-field__label" for="number">
-            {tr(page, 'applications.tracking_number')}
-          </label>
-          <p class="g-field__hint" id="number-hint">
-            {tr(page, 'applications.track_number_hint')}
-          </p>
-          {props.error ? (
-            <p class="g-field__error" id="number-error">
-              <span class="g-vh">{tr(page, 'applications.error_prefix')} </span>
-              <span safe>{props.error}</span>
-            </p>
-          ) : (
-            ''
-          )}
-          <input
-            class="g-input g-input--tracking"
-            id="number"
-            name="number"
-            value={props.number}
-            autocomplete="off"
-            autocapitalize="characters"
-            spellcheck="false"
-            maxlength="40"
-            aria-describedby={props.error ? 'number-hint number-error' : 'number-hint'}
-            aria-invalid={props.error ? 'true' : undefined}
-          />
-        </div>
-        <div class="g-field">
-          <label class="g-field__label" for="secret">
-            {tr(page, 'applications.tracking_secret')}
-          </label>
-          <p class="g-field__hint" id="secret-hint">
-            {tr(page, 'applications.track_secret_hint')}
-          </p>
-          <input
-            class="g-input g-input--tracking"
-            id="secret"
-            name="secret"
-            autocomplete="off"
-            autocapitalize="characters"
-            spellcheck="false"
-            maxlength="40"
-            aria-describedby="secret-hint"
-          />
-        </div>
-        <button type="submit" class="g-button">
-          {tr(page, 'applications.track_submit')}
-        </button>
-      </form>
+      <TrackingForm
+        page={page}
+        action="/track"
+        number={props.number}
+        error={props.error}
+        submit={tr(page, 'applications.track_submit')}
+      />
     </Layout>
   );
 }
