@@ -19,7 +19,8 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
 }
 
 /** An upload id in the shape the form accepts; file storage is not part of these pages yet. */
-const UPLOAD_ID = '0190f5a2-3c4d-7e8f-9a0b-1c2d3e4f5a6b';
+/** The first bytes of a PNG file: uploads are checked by content. */
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
 
 describe('applying in a real browser', () => {
   let fixture: BrowserFixture;
@@ -57,7 +58,6 @@ describe('applying in a real browser', () => {
       page.waitForURL(/\/applications\/[0-9a-f-]+\/sections\/0$/),
       page.getByRole('button', { name: 'Mulai mengisi' }).click(),
     ]);
-    const applicationUrl = page.url().replace(/\/sections\/0$/, '');
 
     // Step 1: the owner. A wrong NIK first: the error summary, and the typed name is kept.
     expect(await page.locator('main').textContent()).toContain('Langkah 1 dari 3');
@@ -99,17 +99,12 @@ describe('applying in a real browser', () => {
       page.getByRole('button', { name: 'Simpan dan lanjutkan', exact: true }).click(),
     ]);
 
-    // Step 3: the photos. Upload storage is not built yet, so the upload id is put into the draft
-    // through the JSON API with this browser's session, and the page keeps it attached.
-    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
-    const id = applicationUrl.split('/').pop() ?? '';
-    const patched = await page.request.patch(`${fixture.url}/api/v1/applications/${id}/answers`, {
-      headers: { 'x-csrf-token': csrf },
-      data: { answers: { foto_lokasi: [UPLOAD_ID] } },
+    // Step 3: the photo, uploaded through the file input (the form becomes multipart).
+    await page.locator('input[type="file"]').first().setInputFiles({
+      name: 'lokasi.png',
+      mimeType: 'image/png',
+      buffer: PNG,
     });
-    expect(patched.status()).toBe(200);
-    await page.reload();
-    expect(await page.getByLabel(/Berkas terunggah 1/).isChecked()).toBe(true);
     await Promise.all([
       page.waitForURL(/\/review$/),
       page.getByRole('button', { name: 'Simpan dan periksa' }).click(),
