@@ -13,6 +13,7 @@ import { applicantActionOf, applicantDocument, applicantDocuments } from './appl
 import { getRevisionRequest, saveRevision } from './processing.ts';
 import {
   claimApplication,
+  editorRow,
   fileApplication,
   fileAtCounter,
   getApplication,
@@ -311,7 +312,8 @@ export const applicationApiRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
       },
     },
     async (request, reply) => {
-      await listAttachments(ctx, caller(request.principal), request.params.id);
+      // Only the application's editor may download (the row check alone; no listing needed).
+      await editorRow(ctx, caller(request.principal), request.params.id);
       const file = await readAttachment(ctx, request.params.id, request.params.uploadId);
       return reply
         .type(file.mime)
