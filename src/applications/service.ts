@@ -424,28 +424,70 @@ export async function submitApplication(
   return fileDraft(ctx, row, { ...input, actorId: editor.userId });
 }
 
-/** The filing itself, for a draft row whoever files it (the applicant, or an officer at a counter). */
-async function fileDraft(
+/** What a filing needs, read and checked before its transaction opens. */
+interface PreparedFiling {
+  agency: Awaited<ReturnType<typeof agencyOf>>;
+  definition: ServiceDefinition;
+  /** The answers as accepted: hidden fields dropped, values normalised. */
+  values: Answers;
+  calendar: Awaited<ReturnType<typeof calendarFor>>;
+  channels: { email?: string; sms?: string };
+}
+
+async function prepareFiling(
   ctx: AppContext,
-  row: ApplicationRow,
-  input: { consent: boolean; lang: Lang; idempotencyKey?: string; actorId: string },
-): Promise<Receipt> {
-  const id = row.id;
-  if (!input.consent) throw new DomainError('application.consent_required');
-  const agency = await agencyOf(ctx.db, row.agency_id);
-  const { definition } = await definitionOf(ctx.db, row.service_version_id);
-  const checked = validatorOf(definition, row.service_version_id, agency.timezone).validate(
-    await answersOf(ctx, row),
-  );
+  agencyId: string,
+  versionId: string,
+  definition: ServiceDefinition,
+  answers: Answers,
+  applicantId: string | null,
+): Promise<PreparedFiling> {
+  const agency = await agencyOf(ctx.db, agencyId);
+  const checked = validatorOf(definition, versionId, agency.timezone).validate(answers);
   if (!checked.ok) throw new AnswerProblems(checked.errors);
   const calendar = await calendarFor(ctx, agency.id);
-  await ctx.keyring.prepare([scopeOf(agency.id)]);
-  const channels = row.applicant_id ? await contactChannels(ctx, row.applicant_id) : {};
-  // NIK blind indexes use the platform key: loaded here, never inside the transaction.
-  await ctx.keyring.prepare([PLATFORM_SCOPE]);
+  // The agency's data key and the platform's (NIK blind indexes): loaded here, never inside the transaction.
+  await ctx.keyring.prepare([scopeOf(agency.id), PLATFORM_SCOPE]);
+  const channels = applicantId ? await contactChannels(ctx, applicantId) : {};
+  return { agency, definition, values: checked.values, calendar, channels };
+}
+
+/** The columns a filing sets on the application row. */
+type FiledColumns = Pick<
+  ApplicationRow,
+  | 'stage'
+  | 'state'
+  | 'answers_enc'
+  | 'tracking_number'
+  | 'tracking_secret_enc'
+  | 'submit_key'
+  | 'consent_version'
+  | 'updated_at'
+  | 'submitted_at'
+  | 'due_at'
+  | 'state_entered_at'
+  | 'state_due_at'
+>;
+
+/**
+ * The filing transaction, shared by a draft being submitted and an application created and filed
+ * in one request: `writeRow` stores the filed row (an update of the draft, or an insert) and says
+ * whether it did; then the subjects, the consent, the history event, the audit leaf and the
+ * applicant's notifications, all in the same transaction. A tracking number drawn twice is drawn
+ * again. Returns the receipt, or undefined when `writeRow` stored nothing.
+ */
+async function commitFiling(
+  ctx: AppContext,
+  id: string,
+  filing: PreparedFiling,
+  input: { lang: Lang; actorId: string; applicantId: string | null; submitKey: string | null },
+  writeRow: (trx: Db, columns: FiledColumns, now: string) => Promise<boolean>,
+): Promise<Receipt | undefined> {
+  const { agency, definition, calendar } = filing;
   const scope = scopeOf(agency.id);
   for (let attempt = 0; ; attempt++) {
     const now = new Date();
+    const at = now.toISOString();
     const tracking = newTrackingNumber(agency.code, now);
     const secret = newSecret();
     const dueAt = calendar.deadline(now, definition.standard.completionDays, agency.timezone).toISOString();
@@ -454,43 +496,31 @@ async function fileDraft(
       start?.slaRuns && start.slaDays !== undefined
         ? calendar.deadline(now, start.slaDays, agency.timezone).toISOString()
         : null;
+    const columns: FiledColumns = {
+      stage: 'active',
+      state: definition.workflow.startState,
+      answers_enc: ctx.keyring.encrypt(scope, JSON.stringify(filing.values), `applications.answers:${id}`),
+      tracking_number: tracking.text,
+      tracking_secret_enc: ctx.keyring.encrypt(scope, secret, `applications.secret:${id}`),
+      submit_key: input.submitKey,
+      consent_version: CONSENT_VERSION,
+      updated_at: at,
+      submitted_at: at,
+      due_at: dueAt,
+      state_entered_at: at,
+      state_due_at: stateDueAt,
+    };
     try {
       const filed = await ctx.db.transaction().execute(async (trx) => {
-        const updated = await trx
-          .updateTable('applications')
-          .set({
-            stage: 'active',
-            state: definition.workflow.startState,
-            // Hidden fields are dropped and values normalised: what is kept is what was accepted.
-            answers_enc: ctx.keyring.encrypt(
-              scope,
-              JSON.stringify(checked.values),
-              `applications.answers:${id}`,
-            ),
-            tracking_number: tracking.text,
-            tracking_secret_enc: ctx.keyring.encrypt(scope, secret, `applications.secret:${id}`),
-            submit_key: input.idempotencyKey ? submitKey(input.actorId, row, input.idempotencyKey) : null,
-            consent_version: CONSENT_VERSION,
-            row_version: row.row_version + 1,
-            updated_at: now.toISOString(),
-            submitted_at: now.toISOString(),
-            due_at: dueAt,
-            state_entered_at: now.toISOString(),
-            state_due_at: stateDueAt,
-          })
-          .where('id', '=', id)
-          .where('row_version', '=', row.row_version)
-          .where('stage', '=', 'draft')
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) !== 1) return false;
+        if (!(await writeRow(trx, columns, at))) return false;
         // Everyone whose NIK the application carries can find it in their access log; the
         // consent given is a record of its own.
-        await recordSubjects(trx, ctx, id, definition, checked.values);
+        await recordSubjects(trx, ctx, id, definition, filing.values);
         await recordSubmissionConsent(trx, {
           applicationId: id,
-          userId: row.applicant_id,
+          userId: input.applicantId,
           version: CONSENT_VERSION,
-          at: now.toISOString(),
+          at,
         });
         await trx
           .insertInto('application_events')
@@ -503,7 +533,7 @@ async function fileDraft(
             to_state: definition.workflow.startState,
             actor_id: input.actorId,
             comment_enc: null,
-            created_at: now.toISOString(),
+            created_at: at,
           })
           .execute();
         await appendAuditLeaf(trx, {
@@ -514,12 +544,12 @@ async function fileDraft(
           facts: { service: definition.slug, state: definition.workflow.startState },
         });
         // A walk-in citizen without an account gets the receipt on paper instead.
-        if (row.applicant_id)
+        if (input.applicantId)
           await notify(ctx, trx, {
             template: 'application.submitted',
             lang: input.lang,
-            userId: row.applicant_id,
-            channels: { inApp: true, ...channels },
+            userId: input.applicantId,
+            channels: { inApp: true, ...filing.channels },
             params: {
               trackingNumber: tracking.text,
               service: definition.name[input.lang],
@@ -528,20 +558,71 @@ async function fileDraft(
           });
         return true;
       });
-      const current = await findRow(ctx.db, id);
-      if (!current) throw new DomainError('not_found');
-      if (!filed && current.stage === 'draft') throw new DomainError('application.changed');
-      return receiptOf(ctx, current);
+      if (!filed) return undefined;
+      return {
+        id,
+        trackingNumber: tracking.text,
+        trackingSecret: secret,
+        state: definition.workflow.startState,
+        submittedAt: at,
+        dueAt,
+      };
     } catch (err) {
-      // A tracking number drawn twice (35 random bits per agency and year) or the same
-      // Idempotency-Key on another draft: draw again, or report the key.
+      // A tracking number drawn twice (35 random bits per agency and year): draw again. The same
+      // Idempotency-Key is for the caller to sort out.
       if (!isUniqueViolation(err) || attempt >= 3) throw err;
-      if (input.idempotencyKey) {
-        const earlier = await findBySubmitKey(ctx.db, submitKey(input.actorId, row, input.idempotencyKey));
-        if (earlier && earlier.id !== id) throw new DomainError('application.idempotency_conflict');
-      }
+      if (input.submitKey && (await findBySubmitKey(ctx.db, input.submitKey))) throw err;
     }
   }
+}
+
+/** The filing itself, for a draft row whoever files it (the applicant, or an officer at a counter). */
+async function fileDraft(
+  ctx: AppContext,
+  row: ApplicationRow,
+  input: { consent: boolean; lang: Lang; idempotencyKey?: string; actorId: string },
+): Promise<Receipt> {
+  if (!input.consent) throw new DomainError('application.consent_required');
+  const { definition } = await definitionOf(ctx.db, row.service_version_id);
+  const filing = await prepareFiling(
+    ctx,
+    row.agency_id,
+    row.service_version_id,
+    definition,
+    await answersOf(ctx, row),
+    row.applicant_id,
+  );
+  const key = input.idempotencyKey ? submitKey(input.actorId, row, input.idempotencyKey) : null;
+  let receipt: Receipt | undefined;
+  try {
+    receipt = await commitFiling(
+      ctx,
+      row.id,
+      filing,
+      { lang: input.lang, actorId: input.actorId, applicantId: row.applicant_id, submitKey: key },
+      async (trx, columns) => {
+        const updated = await trx
+          .updateTable('applications')
+          .set({ ...columns, row_version: row.row_version + 1 })
+          .where('id', '=', row.id)
+          .where('row_version', '=', row.row_version)
+          .where('stage', '=', 'draft')
+          .executeTakeFirst();
+        return Number(updated.numUpdatedRows) === 1;
+      },
+    );
+  } catch (err) {
+    // The same Idempotency-Key already filed another draft.
+    if (isUniqueViolation(err) && key && (await findBySubmitKey(ctx.db, key))?.id !== row.id)
+      throw new DomainError('application.idempotency_conflict');
+    throw err;
+  }
+  if (receipt) return receipt;
+  // Someone else changed the draft meanwhile: a double submit gets the receipt, anything else a conflict.
+  const current = await findRow(ctx.db, row.id);
+  if (!current) throw new DomainError('not_found');
+  if (current.stage === 'draft') throw new DomainError('application.changed');
+  return receiptOf(ctx, current);
 }
 
 /** Who files an application in one request: a citizen for themself, or an officer at a counter. */
@@ -552,9 +633,9 @@ interface Filer {
 }
 
 /**
- * Creates and submits in one request: all or nothing (a request that cannot be filed leaves no
- * draft behind), and the same `Idempotency-Key` from the same sender returns the application it
- * filed first instead of filing another.
+ * Creates and submits in one request, in one transaction: all or nothing (a request that cannot be
+ * filed leaves nothing behind), and the same `Idempotency-Key` from the same sender returns the
+ * application it filed first instead of filing another.
  */
 async function fileNew(
   ctx: AppContext,
@@ -570,32 +651,62 @@ async function fileNew(
   const published = await getPublished(ctx, slug);
   const service = await findServiceBySlug(ctx.db, slug);
   if (!service) throw new DomainError('not_found');
-  const agency = await agencyOf(ctx.db, service.agency_id);
-  const checked = validatorOf(published.definition, published.versionId, agency.timezone).validate(answers);
-  if (!checked.ok) throw new AnswerProblems(checked.errors);
-  const { id } = await insertDraft(ctx, filer, slug, answers);
+  const filing = await prepareFiling(
+    ctx,
+    service.agency_id,
+    published.versionId,
+    published.definition,
+    answers,
+    filer.applicantId,
+  );
+  const id = newId();
   try {
-    const row = await findRow(ctx.db, id);
-    if (!row) throw new DomainError('not_found');
-    return await fileDraft(ctx, row, { ...input, actorId: filer.actorId });
+    const receipt = await commitFiling(
+      ctx,
+      id,
+      filing,
+      { lang: input.lang, actorId: filer.actorId, applicantId: filer.applicantId, submitKey: key },
+      async (trx, columns, at) => {
+        await trx
+          .insertInto('applications')
+          .values({
+            ...columns,
+            id,
+            agency_id: service.agency_id,
+            service_id: service.id,
+            service_version_id: published.versionId,
+            applicant_id: filer.applicantId,
+            assisted_by: filer.assistedBy,
+            outcome: null,
+            row_version: 1,
+            created_at: at,
+            assigned_to: null,
+            closed_at: null,
+          })
+          .execute();
+        await trx
+          .insertInto('application_events')
+          .values({
+            id: newId(),
+            application_id: id,
+            kind: 'created',
+            action: null,
+            from_state: null,
+            to_state: null,
+            actor_id: filer.actorId,
+            comment_enc: null,
+            created_at: at,
+          })
+          .execute();
+        return true;
+      },
+    );
+    if (!receipt) throw new DomainError('application.changed');
+    return receipt;
   } catch (err) {
-    // Nothing was filed: remove the draft this request made, and when another request with the
-    // same key won the race, answer with its receipt.
-    await ctx.db.transaction().execute(async (trx) => {
-      const draft = await trx
-        .selectFrom('applications')
-        .select('id')
-        .where('id', '=', id)
-        .where('stage', '=', 'draft')
-        .executeTakeFirst();
-      if (!draft) return;
-      await trx.deleteFrom('application_events').where('application_id', '=', id).execute();
-      await trx.deleteFrom('applications').where('id', '=', id).execute();
-    });
-    if (err instanceof DomainError && err.code === 'application.idempotency_conflict') {
-      const winner = await findBySubmitKey(ctx.db, key);
-      if (winner) return receiptOf(ctx, winner);
-    }
+    // Another request with the same key won the race: answer with its receipt.
+    const winner = isUniqueViolation(err) ? await findBySubmitKey(ctx.db, key) : undefined;
+    if (winner) return receiptOf(ctx, winner);
     throw err;
   }
 }

@@ -28,8 +28,20 @@ function entryOf(row: store.HolidayRow): HolidayEntry {
  * plus the agency's regional holidays.
  */
 export async function calendarFor(ctx: AppContext, agencyId: string | null): Promise<Calendar> {
-  return calendarFromRows(await store.listHolidayRows(ctx.db, agencyId));
+  // Built once per agency and kept until a holiday is added or removed (on any node: the
+  // fingerprint is read from the database each time, one indexed aggregate).
+  const fingerprint = await store.holidaysFingerprint(ctx.db);
+  const key = agencyId ?? '';
+  const cached = calendars.get(key);
+  if (cached?.fingerprint === fingerprint) return cached.calendar;
+  const calendar = calendarFromRows(await store.listHolidayRows(ctx.db, agencyId));
+  if (calendars.size >= MAX_CACHED_CALENDARS) calendars.delete(calendars.keys().next().value ?? '');
+  calendars.set(key, { fingerprint, calendar });
+  return calendar;
 }
+
+const MAX_CACHED_CALENDARS = 1000;
+const calendars = new Map<string, { fingerprint: string; calendar: Calendar }>();
 
 function calendarFromRows(rows: readonly store.HolidayRow[]): Calendar {
   const years: Record<number, HolidayEntry[]> = {};

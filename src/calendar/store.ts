@@ -29,3 +29,12 @@ export function findHoliday(db: Db, id: string) {
 export async function deleteHoliday(db: Db, id: string): Promise<void> {
   await db.deleteFrom('holidays').where('id', '=', id).execute();
 }
+
+/** Changes whenever a holiday is added or removed: the key of the calendars kept in memory. */
+export async function holidaysFingerprint(db: Db): Promise<string> {
+  const row = await db
+    .selectFrom('holidays')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('id').as('latest')])
+    .executeTakeFirstOrThrow();
+  return `${row.n}/${row.latest ?? ''}`;
+}
