@@ -7,6 +7,12 @@ import type { Db, Engine } from './db/database.ts';
 export interface AppContext {
   config: Config;
   db: Db;
+  /**
+   * For reads that may lag the primary by a moment (public catalogue, open data, document
+   * verification): a streaming replica when DATABASE_REPLICA_URL is set, else `db` itself. Never
+   * for a read that a write depends on, nor one that must see the caller's own write.
+   */
+  readDb: Db;
   engine: Engine;
   keyring: Keyring;
   logger: Logger;

@@ -64,7 +64,7 @@ export async function createSigningKey(
     id,
     purpose,
     public_key: publicKey.export({ format: 'der', type: 'spki' }),
-    private_key_enc: keyring.sealWithMaster(
+    private_key_enc: await keyring.sealWithMaster(
       privateKey.export({ format: 'der', type: 'pkcs8' }),
       sealContext(id),
     ),
@@ -82,7 +82,7 @@ async function currentKey(db: Db, keyring: Keyring, purpose: string, now: number
   const row =
     (await store.activeSigningKey(db, purpose, nowIso(now))) ??
     (await createSigningKey(db, keyring, purpose, now));
-  const der = keyring.openWithMaster(row.private_key_enc, sealContext(row.id));
+  const der = await keyring.openWithMaster(row.private_key_enc, sealContext(row.id));
   return { id: row.id, privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) };
 }
 

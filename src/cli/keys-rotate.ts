@@ -3,7 +3,8 @@ import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { openContext } from '../app.ts';
-import { createMasterKeyFile, type MasterKey, readMasterKeyFile } from '../crypto/keyring.ts';
+import type { KeyProvider } from '../crypto/key-provider.ts';
+import { createMasterKeyFile, readMasterKeyFile } from '../crypto/master-key-file.ts';
 import {
   findScope,
   type KeyStatus,
@@ -139,7 +140,7 @@ function printResult(result: RotationResult, names: Map<string, string>): void {
   if (result.remaining > 0 || result.unreadable.length > 0) process.exitCode = 1;
 }
 
-function newMasterKey(file: string, isDemo: boolean): { key: MasterKey; created: boolean } {
+function newMasterKey(file: string, isDemo: boolean): { key: KeyProvider; created: boolean } {
   if (existsSync(file)) return { key: readMasterKeyFile(file), created: false };
   return { key: createMasterKeyFile(file, isDemo), created: true };
 }
@@ -178,7 +179,7 @@ async function rotateCommand(helpers: CliHelpers, flags: RotateFlags): Promise<v
 
     if (flags.rewrap && flags.newMasterKey) {
       const file = path.resolve(flags.newMasterKey);
-      if (file === path.resolve(cfg.masterKeyFile))
+      if (cfg.keyProvider.kind === 'file' && file === path.resolve(cfg.masterKeyFile))
         return usageError('--new-master-key must be a new file, not GAPURA_MASTER_KEY_FILE');
       const next = newMasterKey(file, keyring.isDemo);
       if (next.created) process.stdout.write(`Created ${file} (mode 0600).\n`);
@@ -186,8 +187,10 @@ async function rotateCommand(helpers: CliHelpers, flags: RotateFlags): Promise<v
       process.stdout.write(
         [
           `Re-wrapped ${rewrap.rewrapped} keys under ${file}${rewrap.already > 0 ? ` (${rewrap.already} already were)` : ''}.`,
-          `Now set GAPURA_MASTER_KEY_FILE=${file} and restart every Gapura process; keep the old file until they all run with the new one, then destroy it.`,
-          'Secrets derived from the master key change with it: open sign-in forms and unused verification or recovery codes stop working.',
+          cfg.keyProvider.kind === 'file'
+            ? `Now set GAPURA_MASTER_KEY_FILE=${file} and restart every Gapura process; keep the old file until they all run with the new one, then destroy it.`
+            : `Now set GAPURA_KEY_PROVIDER=file and GAPURA_MASTER_KEY_FILE=${file} and restart every Gapura process; keep the old key until they all run with the new one.`,
+          'API tokens, open sign-in forms and unused verification or recovery codes keep working: their secrets are stored with the keys and were re-wrapped with them.',
         ].join('\n') + '\n',
       );
     }
@@ -206,7 +209,10 @@ export function registerKeyRotation(keys: Command, helpers: CliHelpers): void {
     .option('--scope <scope>', '"platform" or an agency slug; default: every scope')
     .option('--status', 'only report how many ciphertexts remain under retired keys, per table')
     .option('--no-new-keys', 'create no keys; only re-encrypt what is still under retired keys')
-    .option('--rewrap', 'afterwards, re-wrap every data key and signing key under --new-master-key')
+    .option(
+      '--rewrap',
+      'afterwards, re-wrap every data key, stored secret and signing key under --new-master-key',
+    )
     .option(
       '--new-master-key <file>',
       'the new master key file for --rewrap (created, mode 0600, if missing)',

@@ -12,8 +12,15 @@ export interface Config {
   publicUrl: string;
   /** postgres://… selects PostgreSQL; undefined selects the embedded SQLite file under dataDir. */
   databaseUrl: string | undefined;
+  /**
+   * A streaming replica of that PostgreSQL database for read-heavy public pages (`ctx.readDb`);
+   * undefined reads everything from the primary.
+   */
+  databaseReplicaUrl: string | undefined;
   dataDir: string;
   masterKeyFile: string;
+  /** What holds the key that wraps the data keys: the master key file, or a module (a KMS/HSM). */
+  keyProvider: KeyProviderSetting;
   logLevel: LogLevel;
   /** SMTP server for e-mail delivery; without it demo mode delivers to the demo mailbox. */
   smtpUrl: string | undefined;
@@ -34,6 +41,15 @@ export interface SmsGatewayConfig {
   /** JSON body with {to} and {text} placeholders (filled JSON-escaped). */
   bodyTemplate: string;
 }
+
+/**
+ * `file`: the master key file at `masterKeyFile`. `module`: the module at `path` exports
+ * `createKeyProvider(env)`, given the environment the configuration was read from, so the module
+ * reads its own settings (key names, endpoints) the same way.
+ */
+export type KeyProviderSetting =
+  | { kind: 'file' }
+  | { kind: 'module'; path: string; env: Readonly<Record<string, string | undefined>> };
 
 export const DEFAULT_SMS_BODY = '{"to":"{to}","text":"{text}"}';
 
@@ -83,32 +99,85 @@ function parseWhole(
   return range.fallback;
 }
 
-function parseDatabaseUrl(raw: string | undefined, problems: ConfigProblem[]): string | undefined {
+/**
+ * A URL object holds one host, while postgres.js (and libpq) accept a list for failover
+ * (`postgres://u@db1:5432,db2:5432/gapura`): such a URL is checked with its first host.
+ */
+function withFirstHostOnly(raw: string): string {
+  return raw.replace(/^([a-z]+:\/\/(?:[^@/]*@)?)([^,/]*),[^/]*/i, '$1$2');
+}
+
+function parseDatabaseUrl(
+  raw: string | undefined,
+  problems: ConfigProblem[],
+  variable = 'DATABASE_URL',
+): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(withFirstHostOnly(raw));
   } catch {
     problems.push({
-      variable: 'DATABASE_URL',
+      variable,
       message: 'is not a URL; expected postgres://user@host:port/database',
     });
     return undefined;
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     problems.push({
-      variable: 'DATABASE_URL',
+      variable,
       message: `must start with postgres:// (got ${url.protocol}//); leave it unset for the embedded SQLite database`,
     });
     return undefined;
   }
   if (url.pathname.length <= 1) {
     problems.push({
-      variable: 'DATABASE_URL',
+      variable,
       message: 'names no database; expected postgres://user@host:port/database',
     });
   }
   return raw;
+}
+
+/** The replica is of the PostgreSQL primary; the embedded SQLite file has none. */
+function parseReplicaUrl(
+  raw: string | undefined,
+  databaseUrl: string | undefined,
+  problems: ConfigProblem[],
+): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (databaseUrl === undefined) {
+    problems.push({
+      variable: 'DATABASE_REPLICA_URL',
+      message: 'is set but DATABASE_URL is not: a replica needs a PostgreSQL primary (SQLite has none)',
+    });
+    return undefined;
+  }
+  return parseDatabaseUrl(raw, problems, 'DATABASE_REPLICA_URL');
+}
+
+const MODULE_PREFIX = 'module:';
+
+function parseKeyProvider(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): KeyProviderSetting {
+  const raw = env.GAPURA_KEY_PROVIDER;
+  if (raw === undefined || raw === '' || raw === 'file') return { kind: 'file' };
+  if (!raw.startsWith(MODULE_PREFIX)) {
+    problems.push({
+      variable: 'GAPURA_KEY_PROVIDER',
+      message: `must be "file" or "module:/absolute/path/to/provider.js", got "${raw}"`,
+    });
+    return { kind: 'file' };
+  }
+  const modulePath = raw.slice(MODULE_PREFIX.length);
+  if (!path.isAbsolute(modulePath)) {
+    problems.push({
+      variable: 'GAPURA_KEY_PROVIDER',
+      message: `must name an absolute path after "module:", got "${raw}"`,
+    });
+  } else if (!existsSync(modulePath) || !statSync(modulePath).isFile()) {
+    problems.push({ variable: 'GAPURA_KEY_PROVIDER', message: `names ${modulePath}, which is not a file` });
+  }
+  return { kind: 'module', path: modulePath, env: Object.freeze({ ...env }) };
 }
 
 function parsePublicUrl(raw: string | undefined, fallback: string, problems: ConfigProblem[]): string {
@@ -164,6 +233,7 @@ export function loadConfig(
   const host = env.HOST && env.HOST !== '' ? env.HOST : '0.0.0.0';
   const port = parsePort(env.PORT, problems);
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL, problems);
+  const databaseReplicaUrl = parseReplicaUrl(env.DATABASE_REPLICA_URL, databaseUrl, problems);
   const dataDir = path.resolve(
     env.GAPURA_DATA_DIR && env.GAPURA_DATA_DIR !== '' ? env.GAPURA_DATA_DIR : 'data',
   );
@@ -172,6 +242,7 @@ export function loadConfig(
       ? env.GAPURA_MASTER_KEY_FILE
       : path.join(dataDir, 'master.key'),
   );
+  const keyProvider = parseKeyProvider(env, problems);
   const logLevelRaw = env.LOG_LEVEL && env.LOG_LEVEL !== '' ? env.LOG_LEVEL : 'info';
   if (!isLogLevel(logLevelRaw)) {
     problems.push({
@@ -231,7 +302,12 @@ export function loadConfig(
   if (mode === 'production' && !publicUrl.startsWith('https://')) {
     problems.push({ variable: 'PUBLIC_URL', message: 'must be an https:// URL in production mode' });
   }
-  if (mode === 'production' && options.checkMasterKey !== false && !existsSync(masterKeyFile)) {
+  if (
+    mode === 'production' &&
+    keyProvider.kind === 'file' &&
+    options.checkMasterKey !== false &&
+    !existsSync(masterKeyFile)
+  ) {
     problems.push({
       variable: 'GAPURA_MASTER_KEY_FILE',
       message: `${masterKeyFile} does not exist; production mode never generates a master key (create one with "gapura keys init")`,
@@ -244,8 +320,10 @@ export function loadConfig(
     port,
     publicUrl,
     databaseUrl,
+    databaseReplicaUrl,
     dataDir,
     masterKeyFile,
+    keyProvider,
     logLevel,
     smtpUrl,
     mailFrom,

@@ -2,14 +2,9 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { newId, nowIso } from '../db/ids.ts';
 import type { Database } from '../db/schema.ts';
-import {
-  bytesCiphertextPrefix,
-  KeyError,
-  type Keyring,
-  keyIdOf,
-  type MasterKey,
-  textCiphertextPrefix,
-} from './keyring.ts';
+import { KeyError } from './errors.ts';
+import type { KeyProvider } from './key-provider.ts';
+import { bytesCiphertextPrefix, type Keyring, keyIdOf, textCiphertextPrefix } from './keyring.ts';
 
 /** One column holding ciphertexts under data keys. */
 export interface EncryptedColumn {
@@ -60,9 +55,21 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   text('documents', 'pdf_enc', (id) => `documents.pdf:${id}`),
   text('privacy_requests', 'details_enc', (id) => `privacy_requests.details:${id}`),
   text('privacy_requests', 'note_enc', (id) => `privacy_requests.note:${id}`),
+  text('complaints', 'secret_enc', (id) => `complaints.secret:${id}`),
+  text('complaints', 'owner_enc', (id) => `complaints.owner:${id}`),
+  text('complaints', 'reporter_enc', (id) => `complaints.reporter:${id}`),
+  text('complaints', 'text_enc', (id) => `complaints.text:${id}`),
+  text('complaints', 'public_text_enc', (id) => `complaints.public_text:${id}`),
+  text('complaint_events', 'comment_enc', (id) => `complaint_events.comment:${id}`),
+  text('complaint_attachments', 'sha256_enc', (id) => `complaint_attachments.sha256:${id}`),
+  bytes('complaint_attachments', 'data_enc', (id) => `complaint_attachments.data:${id}`),
+  text('survey_responses', 'comment_enc', (id) => `survey_responses.comment:${id}`),
 ];
 
-/** Columns sealed directly under the master key (not a data key): only a re-wrap touches them. */
+/**
+ * Columns sealed directly by the key provider (not a data key): only a re-wrap touches them. Every
+ * `data_keys` row is sealed for `data-key:<id>`, the stored secrets included.
+ */
 export const MASTER_SEALED_COLUMNS = [
   { table: 'data_keys', column: 'wrapped', context: (id: string) => `data-key:${id}` },
   { table: 'signing_keys', column: 'private_key_enc', context: (id: string) => `signing-key:${id}` },
@@ -476,10 +483,12 @@ export interface RewrapResult {
 }
 
 /**
- * Re-wraps every data key (both purposes) and re-seals every signing key under `next`, each in
- * its own conditional update, so the master key file can be replaced. Safe to run again.
+ * Re-wraps every row of `data_keys` (data and blind-index keys, and the platform's stored secrets,
+ * so API tokens and codes issued before keep verifying) and re-seals every signing key with `next`,
+ * each in its own conditional update, so the master key file (or the key provider) can be replaced.
+ * Safe to run again.
  */
-export async function rewrapKeys(db: Db, keyring: Keyring, next: MasterKey): Promise<RewrapResult> {
+export async function rewrapKeys(db: Db, keyring: Keyring, next: KeyProvider): Promise<RewrapResult> {
   const result: RewrapResult = { rewrapped: 0, already: 0 };
   const rows = [
     ...(
@@ -495,7 +504,7 @@ export async function rewrapKeys(db: Db, keyring: Keyring, next: MasterKey): Pro
     ).map((r) => ({ ...r, sealed: Buffer.from(r.sealed), table: MASTER_SEALED_COLUMNS[1] })),
   ];
   for (const row of rows) {
-    const resealed = keyring.resealForMaster(row.sealed, row.table.context(row.id), next);
+    const resealed = await keyring.resealForMaster(row.sealed, row.table.context(row.id), next);
     if (!resealed) {
       result.already++;
       continue;

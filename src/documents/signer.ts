@@ -46,7 +46,7 @@ export function ed25519Signer(db: Db, keyring: Keyring, clock: () => number = Da
       const row =
         (await auditStore.activeSigningKey(db, purpose, nowIso(now))) ??
         (await createSigningKey(db, keyring, purpose, now));
-      const der = keyring.openWithMaster(row.private_key_enc, sealContext(row.id));
+      const der = await keyring.openWithMaster(row.private_key_enc, sealContext(row.id));
       const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
       return { keyId: row.id, signature: sign(null, bytes, privateKey) };
     },
