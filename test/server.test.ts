@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Opened } from '../src/app.ts';
 import { type DemoAccount, seedDemo } from '../src/demo/seed.ts';
@@ -96,6 +97,22 @@ describe.each(ENGINES)('HTTP server', (engine) => {
       expect(huge.json().error.code).toBe('request.too_large');
     },
   );
+
+  it(onEngine(engine, 'compresses pages and styles for browsers that accept it, and only then'), async () => {
+    for (const url of ['/', '/static/gapura.css']) {
+      const plain = await app.inject({ url });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      for (const [encoding, inflate] of [
+        ['br', brotliDecompressSync],
+        ['gzip', gunzipSync],
+      ] as const) {
+        const packed = await app.inject({ url, headers: { 'accept-encoding': encoding } });
+        expect(packed.headers['content-encoding'], `${url} ${encoding}`).toBe(encoding);
+        expect(packed.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+        expect(inflate(packed.rawPayload).toString('utf8')).toBe(plain.body);
+      }
+    }
+  });
 
   it(onEngine(engine, 'sends security headers on every response'), async () => {
     const response = await app.inject('/');

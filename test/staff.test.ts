@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAgencies } from '../src/agencies/service.ts';
 import { claimApplication } from '../src/applications/processing.ts';
@@ -7,7 +8,7 @@ import { type DemoAccount, seedDemo } from '../src/demo/seed.ts';
 import type { Principal } from '../src/identity/roles.ts';
 import { findUserIdByEmail } from '../src/identity/service.ts';
 import { activeGrants } from '../src/identity/store.ts';
-import { principalFromApiToken } from '../src/staff/tokens.ts';
+import { FAILED_TOKENS_PER_IP } from '../src/staff/tokens.ts';
 import { type App, buildServer } from '../src/web/server.ts';
 import { aktaKelahiranAnswers } from './fixtures/catalog-definitions.ts';
 import { ENGINES, onEngine, useTestContext } from './helpers/engines.ts';
@@ -105,14 +106,6 @@ describe.each(ENGINES)('staff management, API tokens and platform pages', (engin
   beforeAll(async () => {
     accounts = await seedDemo(ctx());
     app = await buildServer(ctx());
-    // Bearer tokens, wired the way src/web/server.ts is asked to: after the session cookie, API only.
-    app.addHook('onRequest', async (request) => {
-      if (!request.principal && !request.cookies.gapura_session && request.url.startsWith('/api/'))
-        request.principal = await principalFromApiToken(ctx(), request.headers.authorization, {
-          method: request.method,
-          url: request.routeOptions.url,
-        });
-    });
     for (const [key, email] of [
       ['admin', `admin.disdukcapil@${DOMAIN}`],
       ['dinsosAdmin', `admin.dinsos@${DOMAIN}`],
@@ -526,6 +519,38 @@ describe.each(ENGINES)('staff management, API tokens and platform pages', (engin
     });
     expect(bad.statusCode).toBe(400);
   });
+
+  it(
+    onEngine(engine, 'guessing API tokens from one address is stopped, even before a right guess'),
+    async () => {
+      const created = await api('admin', 'POST', '/api/v1/admin/tokens', {
+        name: 'Dasbor kinerja',
+        scopes: ['applications:read'],
+        expiresInDays: 30,
+      });
+      const { token } = created.json<{ token: string }>();
+      const from = (remoteAddress: string, presented: string) =>
+        app.inject({
+          method: 'GET',
+          url: '/api/v1/inbox',
+          remoteAddress,
+          headers: { authorization: `Bearer ${presented}` },
+        });
+      const guess = () => `${token.slice(0, -43)}${randomBytes(32).toString('base64url')}`;
+      // Correct tokens never count: a busy agency system is not slowed down by its own traffic.
+      for (let i = 0; i < FAILED_TOKENS_PER_IP.limit + 5; i++)
+        expect((await from('198.51.100.7', token)).statusCode).toBe(200);
+      for (let i = 0; i < FAILED_TOKENS_PER_IP.limit; i++)
+        expect((await from('198.51.100.8', guess())).statusCode).toBe(401);
+      const last = await from('198.51.100.8', guess());
+      expect(last.statusCode).toBe(429);
+      expect(last.json<{ error: { code: string } }>().error.code).toBe('auth.too_many_attempts');
+      expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+      // From then on even the right token waits at that address; another address is not affected.
+      expect((await from('198.51.100.8', token)).statusCode).toBe(429);
+      expect((await from('198.51.100.9', token)).statusCode).toBe(200);
+    },
+  );
 
   it(
     onEngine(engine, 'platform pages: an agency with a unit, a holiday added and removed, keys rotated'),

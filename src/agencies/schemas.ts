@@ -13,12 +13,21 @@ export const Unit = Type.Object({
   name: Type.Object({ id: Type.String(), en: Type.String() }),
 });
 
+/** The agency's data protection officer (UU 27/2022 art. 53): whom citizens write to about their data. */
+export const Dpo = Type.Object({
+  name: Type.String({ minLength: 3, maxLength: 200, description: 'Name or title of the officer' }),
+  email: Type.String({ format: 'email', maxLength: 254 }),
+  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{6,20}$', description: 'Office telephone' })),
+});
+export type Dpo = Static<typeof Dpo>;
+
 export const Agency = Type.Object({
   id: Type.String(),
   slug: Type.String(),
   code: Type.String({ description: 'Short code used in tracking numbers, e.g. DKP' }),
   name: Type.Object({ id: Type.String(), en: Type.String() }),
   timezone: TimeZone,
+  dpo: Type.Union([Dpo, Type.Null()]),
   units: Type.Array(Unit),
 });
 export type Agency = Static<typeof Agency>;
@@ -31,6 +40,7 @@ export const NewAgency = Type.Object({
   nameId: Type.String({ minLength: 3, maxLength: 200 }),
   nameEn: Type.String({ minLength: 3, maxLength: 200 }),
   timezone: TimeZone,
+  dpo: Type.Optional(Dpo),
   units: Type.Array(
     Type.Object({
       slug: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 60 }),

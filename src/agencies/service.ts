@@ -2,13 +2,48 @@ import { appendAuditLeaf } from '../audit/log.ts';
 import type { AppContext } from '../context.ts';
 import { newId, nowIso } from '../db/ids.ts';
 import { DomainError } from '../web/domain-error.ts';
-import type { Agency, NewAgency } from './schemas.ts';
+import type { Agency, Dpo, NewAgency } from './schemas.ts';
 import * as store from './store.ts';
 
 export class AgencyExists extends DomainError {
   constructor(slug: string) {
     super('agency.exists', { slug });
   }
+}
+
+/** The data protection officer of an agency row, or null while none is named. */
+export function dpoOf(row: {
+  dpo_name: string | null;
+  dpo_email: string | null;
+  dpo_phone: string | null;
+}): Dpo | null {
+  if (!row.dpo_name || !row.dpo_email) return null;
+  return { name: row.dpo_name, email: row.dpo_email, ...(row.dpo_phone ? { phone: row.dpo_phone } : {}) };
+}
+
+function dpoColumns(dpo: Dpo | undefined) {
+  return {
+    dpo_name: dpo?.name.trim() ?? null,
+    dpo_email: dpo?.email.trim().toLowerCase() ?? null,
+    dpo_phone: dpo?.phone?.trim() || null,
+  };
+}
+
+/** Names (or replaces) an agency's data protection officer; an audit leaf records it. */
+export async function setAgencyDpo(ctx: AppContext, slug: string, dpo: Dpo, actorId: string): Promise<void> {
+  const row = await store.findAgencyRowBySlug(ctx.db, slug);
+  if (!row) throw new DomainError('not_found');
+  await ctx.db.transaction().execute(async (trx) => {
+    await store.updateDpo(trx, row.id, dpoColumns(dpo));
+    // The officer's work contact is public; the leaf commits to it without spelling it out.
+    await appendAuditLeaf(trx, {
+      type: 'agency.dpo_set',
+      actorId,
+      agencyId: row.id,
+      subjectId: row.id,
+      personal: dpoColumns(dpo),
+    });
+  });
 }
 
 /** Every agency with its units, for the public list. */
@@ -24,6 +59,7 @@ export async function listAgencies(ctx: AppContext): Promise<Agency[]> {
     code: a.code,
     name: { id: a.name_id, en: a.name_en },
     timezone: a.timezone === 'Asia/Makassar' || a.timezone === 'Asia/Jayapura' ? a.timezone : 'Asia/Jakarta',
+    dpo: dpoOf(a),
     units: units
       .filter((u) => u.agency_id === a.id)
       .map((u) => ({ id: u.id, slug: u.slug, name: { id: u.name_id, en: u.name_en } })),
@@ -47,6 +83,7 @@ export async function createAgency(
       name_id: input.nameId,
       name_en: input.nameEn,
       timezone: input.timezone,
+      ...dpoColumns(input.dpo),
       created_at: now,
     });
     for (const unit of input.units) {

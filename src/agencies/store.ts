@@ -36,3 +36,11 @@ export async function countAgencies(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export async function updateDpo(
+  db: Db,
+  id: string,
+  dpo: Pick<Database['agencies'], 'dpo_name' | 'dpo_email' | 'dpo_phone'>,
+): Promise<void> {
+  await db.updateTable('agencies').set(dpo).where('id', '=', id).execute();
+}

@@ -4,6 +4,7 @@
  * application's detail for staff, which records every view of personal data in the access log.
  */
 import { type ExpressionBuilder, sql } from 'kysely';
+import { appendAuditLeaf } from '../audit/log.ts';
 import type { AgencyTimeZone, Calendar } from '../calendar/calendar.ts';
 import { calendarFor } from '../calendar/service.ts';
 import type {
@@ -590,6 +591,45 @@ async function assigneesOf(ctx: AppContext, agencyId: string): Promise<{ id: str
 }
 
 /**
+ * Records that staff saw an application's data: a row of the citizen's access log and, in the same
+ * transaction, a leaf of the public audit log (which names the classes and the field keys, never
+ * their values).
+ */
+async function recordAccess(
+  ctx: AppContext,
+  principal: Principal,
+  row: ApplicationRow,
+  classes: string,
+  fields: readonly string[],
+): Promise<void> {
+  const at = Date.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('access_log')
+      .values({
+        id: newId(at),
+        application_id: row.id,
+        viewer_id: principal.userId,
+        classes,
+        fields: JSON.stringify(fields),
+        viewed_at: nowIso(at),
+      })
+      .execute();
+    await appendAuditLeaf(
+      trx,
+      {
+        type: 'application.data_viewed',
+        actorId: principal.userId,
+        agencyId: row.agency_id,
+        subjectId: row.id,
+        facts: { classes, fields: fields.join(',') },
+      },
+      at,
+    );
+  });
+}
+
+/**
  * One application for agency staff: answers (specific fields only for the roles the definition
  * names), history, SLA and the actions the caller may take. Every call writes an access-log row
  * naming the viewer and the classes and fields shown.
@@ -607,17 +647,7 @@ export async function getInboxDetail(
   const specific = seesSpecific(principal, definition, agency.id);
   const answers = await answersOf(ctx, row);
   const redacted = redact(definition, answers, specific);
-  await ctx.db
-    .insertInto('access_log')
-    .values({
-      id: newId(),
-      application_id: row.id,
-      viewer_id: principal.userId,
-      classes: redacted.classes.sort().join(','),
-      fields: JSON.stringify(redacted.shown),
-      viewed_at: nowIso(),
-    })
-    .execute();
+  await recordAccess(ctx, principal, row, redacted.classes.sort().join(','), redacted.shown);
   const state = definition.workflow.states.find((s) => s.key === row.state);
   const assignedName = row.assigned_to
     ? (await namesOf(ctx, [row.assigned_to])).get(row.assigned_to)
@@ -700,16 +730,8 @@ export async function getInboxAttachment(
   if (classification === 'specific' && !seesSpecific(principal, definition, row.agency_id))
     throw new DomainError('not_found');
   const file = await readAttachment(ctx, row.id, stored.id);
-  await ctx.db
-    .insertInto('access_log')
-    .values({
-      id: newId(),
-      application_id: row.id,
-      viewer_id: principal.userId,
-      classes: classification === 'public' ? '' : classification,
-      fields: JSON.stringify([stored.field_key]),
-      viewed_at: nowIso(),
-    })
-    .execute();
+  await recordAccess(ctx, principal, row, classification === 'public' ? '' : classification, [
+    stored.field_key,
+  ]);
   return { ...file, field: stored.field_key };
 }

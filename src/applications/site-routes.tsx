@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { auditTrail } from '../audit/service.ts';
 import {
   answerErrorMessages,
   answersFromForm,
@@ -320,6 +321,7 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     const state = detail.state?.key ?? null;
     const active = detail.stage === 'active';
     const request = await revisionOf(principal, detail);
+    const documents = await applicantDocuments(ctx, principal, detail.id);
     return {
       revision: request
         ? {
@@ -329,7 +331,8 @@ export const applicationPageRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
           }
         : undefined,
       withdraw: active ? applicantActionOf(detail.definition, state, 'withdraw') : undefined,
-      documents: await applicantDocuments(ctx, principal, detail.id),
+      documents,
+      auditTrail: await auditTrail(ctx, [detail.id, ...documents.map((d) => d.id)]),
       rejectionReason:
         detail.outcome === 'rejected' ? await rejectionReason(ctx, principal, detail.id) : undefined,
     };

@@ -56,7 +56,7 @@ export async function appendAuditLeaf(trx: Db, event: AuditEvent, now = Date.now
   );
   await trx
     .insertInto('audit_leaves')
-    .values({ id, content, created_at: time, sequenced_at: null })
+    .values({ id, content, created_at: time, sequenced_at: null, subject_id: event.subjectId })
     .execute();
   if (salt) await trx.insertInto('audit_salts').values({ leaf_id: id, salt }).execute();
   return { id, content };

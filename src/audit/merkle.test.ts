@@ -27,6 +27,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from './merkle.ts';
+import { type NodeRun, Recomputation } from './verify.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Naive reference, straight from the RFC 9162 2.1 definitions (own SHA-256 calls, array slices,
@@ -443,6 +444,71 @@ describe('roots', () => {
     const reader = new CountingReader(1000);
     expect(hx(await readRoot(reader, 1000))).toBe(hx(refMTH(ENTRIES.slice(0, 1000))));
     expect(reader.calls).toBe(1);
+  });
+});
+
+describe("the verifier's recomputation", () => {
+  /** The nodes of runs as `level:index=hash`, one run after another. */
+  const runNodes = (runs: readonly NodeRun[]): string[] =>
+    runs.flatMap((run) =>
+      Array.from({ length: run.hashes.length / HASH_SIZE }, (_, i) =>
+        describeNode({
+          level: run.level,
+          index: run.lo + i,
+          hash: run.hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE),
+        }),
+      ),
+    );
+
+  it('has the reference root at every size up to 600, from the leaf contents', () => {
+    const tree = new Recomputation();
+    for (let n = 0; n <= 600; n++) {
+      expect(tree.size).toBe(n);
+      expect(hx(tree.root()), `size ${n}`).toBe(hx(refMTH(ENTRIES.slice(0, n))));
+      if (n < 600) tree.appendLeaf(at(ENTRIES, n));
+    }
+  });
+
+  it('hands over each node it completes once, per level in index order, as the node store holds it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1500 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 1500 }), { maxLength: 12 }),
+        (n, cuts) => {
+          const tree = new Recomputation();
+          const got: string[] = [];
+          // Taken runs are views that later appends write over: read them at once.
+          const take = () => {
+            const runs = tree.takeRuns();
+            const levels = runs.map((r) => r.level);
+            expect(levels).toEqual([...levels].sort((a, b) => a - b));
+            got.push(...runNodes(runs));
+          };
+          const takeAt = new Set(cuts.filter((c) => c < n));
+          for (let i = 0; i < n; i++) {
+            tree.appendLeaf(at(ENTRIES, i));
+            if (takeAt.has(i + 1)) take();
+          }
+          take();
+          const want = [...buildStore(LEAVES.slice(0, n))].map(([id, hash]) => `${id}=${hex(hash)}`);
+          expect(got.length).toBe(want.length);
+          expect(new Set(got)).toEqual(new Set(want));
+          expect(tree.takeRuns()).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('counts a leaf given by its hash like one given by its content', () => {
+    const byContent = new Recomputation();
+    const byHash = new Recomputation();
+    for (let i = 0; i < 37; i++) {
+      byContent.appendLeaf(at(ENTRIES, i));
+      byHash.appendLeafHash(at(LEAVES, i));
+    }
+    expect(hx(byHash.root())).toBe(hx(byContent.root()));
+    expect(runNodes(byHash.takeRuns())).toEqual(runNodes(byContent.takeRuns()));
   });
 });
 

@@ -100,7 +100,15 @@ export async function inclusionStatus(
   leafIds: readonly string[],
 ): Promise<InclusionStatus[]> {
   if (leafIds.length > MAX_PAGE) throw new RangeError(`at most ${MAX_PAGE} leaves at once`);
-  const rows = new Map((await store.leavesById(ctx.db, leafIds)).map((r) => [r.id, r]));
+  return statusesOf(ctx, leafIds, await store.leavesById(ctx.db, leafIds));
+}
+
+async function statusesOf(
+  ctx: AppContext,
+  leafIds: readonly string[],
+  leafRows: readonly { id: string; seq: number | null; content: Buffer }[],
+): Promise<InclusionStatus[]> {
+  const rows = new Map(leafRows.map((r) => [r.id, r]));
   const headRow = await store.latestHead(ctx.db);
   const head = headRow && toSignedHead(headRow);
   const headOk = head !== undefined && headSignatureProblem(head, await publishedKeys(ctx.db)) === undefined;
@@ -117,4 +125,31 @@ export async function inclusionStatus(
     statuses.push({ leafId, leafIndex, treeSize: head.treeSize, verified: headOk && included });
   }
   return statuses;
+}
+
+export interface TrailEvent extends InclusionStatus {
+  /** The leaf's event type, e.g. `application.submitted`. */
+  type: string;
+  time: string;
+}
+
+function leafFacts(content: Buffer): { type: string; time: string } {
+  const parsed: unknown = JSON.parse(content.toString('utf8'));
+  const field = (name: string) =>
+    typeof parsed === 'object' && parsed !== null && name in parsed ? String(Reflect.get(parsed, name)) : '';
+  return { type: field('type'), time: field('time') };
+}
+
+/**
+ * The audit-log events about some records (an application and the documents issued for it), oldest
+ * first, each with its leaf index and whether an inclusion proof puts it in the latest signed head.
+ */
+export async function auditTrail(ctx: AppContext, subjectIds: readonly string[]): Promise<TrailEvent[]> {
+  const ids = await store.leafIdsAbout(ctx.db, subjectIds, MAX_PAGE);
+  const rows = await store.leavesById(ctx.db, ids);
+  const contents = new Map(rows.map((r) => [r.id, Buffer.from(r.content)]));
+  return (await statusesOf(ctx, ids, rows)).map((status) => {
+    const content = contents.get(status.leafId);
+    return { ...status, ...(content ? leafFacts(content) : { type: '', time: '' }) };
+  });
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Engine } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import { type NodeKey, nodeId, type StoredNode } from './merkle.ts';
+import { HASH_SIZE, type NodeKey, nodeId, type StoredNode } from './merkle.ts';
 
 export type HeadRow = Database['audit_heads'];
 export type SigningKeyRow = Database['signing_keys'];
@@ -119,6 +119,13 @@ export async function assignPositions(
   }
 }
 
+/** The rows that have a position. */
+function sequenced(rows: readonly { seq: number | null; content: Buffer }[]): LeafRow[] {
+  const leaves: LeafRow[] = [];
+  for (const r of rows) if (r.seq !== null) leaves.push({ seq: Number(r.seq), content: r.content });
+  return leaves;
+}
+
 /** Sequenced leaves from position `from` on, in order, at most `limit` (gaps show as jumps). */
 export async function leavesFrom(db: Db, from: number, limit: number): Promise<LeafRow[]> {
   const rows = await db
@@ -128,7 +135,7 @@ export async function leavesFrom(db: Db, from: number, limit: number): Promise<L
     .orderBy('seq')
     .limit(limit)
     .execute();
-  return rows.flatMap((r) => (r.seq === null ? [] : [{ seq: Number(r.seq), content: r.content }]));
+  return sequenced(rows);
 }
 
 /** Sequenced leaves in [start, end), at most `limit`. */
@@ -141,7 +148,7 @@ export async function leavesBetween(db: Db, start: number, end: number, limit: n
     .orderBy('seq')
     .limit(limit)
     .execute();
-  return rows.flatMap((r) => (r.seq === null ? [] : [{ seq: Number(r.seq), content: r.content }]));
+  return sequenced(rows);
 }
 
 /** Positions and contents of the given leaves (null position while pending). */
@@ -156,6 +163,19 @@ export function leavesById(
     .where('id', 'in', [...ids])
     .limit(ids.length)
     .execute();
+}
+
+/** Ids of the leaves about any of these records, oldest first, at most `limit`. */
+export async function leafIdsAbout(db: Db, subjectIds: readonly string[], limit: number): Promise<string[]> {
+  if (subjectIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('audit_leaves')
+    .select('id')
+    .where('subject_id', 'in', [...subjectIds])
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,6 +230,50 @@ export async function nodesCompletedIn(db: Db, start: number, end: number): Prom
     .limit(2 * (end - start) + ranges.length)
     .execute();
   return rows.map((r) => ({ level: r.level, index: Number(r.idx), hash: r.hash }));
+}
+
+/** Expected hashes of the nodes lo, lo + 1, … of one level, back to back ({@link HASH_SIZE} bytes each). */
+export interface ExpectedRun {
+  level: number;
+  lo: number;
+  hashes: Buffer;
+}
+
+/** Of the nodes of an {@link ExpectedRun}: how many are stored, and how many of those hold another hash. */
+export interface RunTally {
+  level: number;
+  stored: number;
+  differing: number;
+}
+
+/**
+ * Compares stored nodes with expected hashes inside the database, one level per run, in one query:
+ * a run's bytes go in once and only two counts come back, instead of a row per node.
+ */
+export async function tallyRuns(db: Db, runs: readonly ExpectedRun[]): Promise<RunTally[]> {
+  const [first, ...rest] = runs.map((run) =>
+    db
+      .selectFrom('audit_nodes')
+      .select((eb) => [
+        sql<number>`${sql.lit(run.level)}`.as('level'),
+        eb.fn.countAll<number>().as('stored'),
+        // Each stored hash against its own slice of the run, so no row can stand in for another.
+        sql<number>`sum(case when hash = substr(${run.hashes}, cast((idx - ${run.lo}) * ${HASH_SIZE} + 1 as integer), ${HASH_SIZE}) then 0 else 1 end)`.as(
+          'differing',
+        ),
+      ])
+      .where('level', '=', run.level)
+      .where('idx', '>=', run.lo)
+      .where('idx', '<', run.lo + run.hashes.length / HASH_SIZE),
+  );
+  if (!first) return [];
+  const rows = await rest.reduce((query, next) => query.unionAll(next), first).execute();
+  // Number() for the engines' differing integer types; sum is null over no rows.
+  return rows.map((r) => ({
+    level: Number(r.level),
+    stored: Number(r.stored),
+    differing: Number(r.differing ?? 0),
+  }));
 }
 
 export async function insertNodes(db: Db, nodes: readonly StoredNode[]): Promise<void> {

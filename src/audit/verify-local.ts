@@ -1,24 +1,29 @@
 import type { Db } from '../db/database.ts';
 import {
+  HASH_SIZE,
   hashChildren,
   type NodeKey,
   nodeId,
   readConsistencyProof,
   rootFromNodes,
   rootKeys,
-  type StoredNode,
 } from './merkle.ts';
 import { nodeReader } from './service.ts';
 import { publishedKeys, type SignedHead } from './signing.ts';
 import * as store from './store.ts';
-import type { Located, VerifySource } from './verify.ts';
+import type { Located, NodeRun, VerifySource } from './verify.ts';
 
-const PAGE = 1000;
+/** Positions whose leaves are read in one query. */
+const PAGE = 4096;
 
 /**
  * The log as the database holds it. Besides leaves and heads it compares every stored node with
  * its recomputation, and locates a bad leaf by descending from a signed root through stored nodes
  * that hash up to it (so it is found even when its stored leaf hash was rewritten too).
+ *
+ * Leaves are read a page of positions at a time. Stored nodes are compared inside the database
+ * against the recomputed hashes, level by level; only when a level does not match in full are its
+ * rows read to name the nodes that differ.
  */
 export function localSource(db: Db): VerifySource {
   return {
@@ -38,16 +43,17 @@ export function localSource(db: Db): VerifySource {
       }));
     },
     async leaves(start, end) {
-      const rows = await store.leavesBetween(db, start, end, PAGE);
-      const last = rows[rows.length - 1];
-      const coveredTo = rows.length < PAGE || !last ? end : last.seq + 1;
+      // Positions are unique, so a page of PAGE positions holds at most PAGE leaves.
+      const coveredTo = Math.min(end, start + PAGE);
+      const rows = await store.leavesBetween(db, start, coveredTo, PAGE);
       return { entries: rows.map((r) => ({ index: r.seq, content: r.content })), coveredTo };
     },
-    async compareNodes(start, end, nodes) {
+    async compareNodes(start, end, runs) {
+      if (allStored(runs, await store.tallyRuns(db, runs))) return [];
       const stored = new Map(
         (await store.nodesCompletedIn(db, start, end)).map((n) => [nodeId(n), n.hash] as const),
       );
-      return differing(nodes, stored);
+      return differing(runs, stored);
     },
     consistencyProof: (first, second) => readConsistencyProof(nodeReader(db), first, second),
     locate: (head, from, mismatches) => descend(db, head, from, mismatches),
@@ -59,10 +65,26 @@ export function localSource(db: Db): VerifySource {
   };
 }
 
-function differing(nodes: readonly StoredNode[], stored: ReadonlyMap<string, Buffer>): NodeKey[] {
-  return nodes
-    .filter((n) => !stored.get(nodeId(n))?.equals(n.hash))
-    .map((n) => ({ level: n.level, index: n.index }));
+/** Keys of the recomputed nodes that are not stored with the same hash. */
+function differing(runs: readonly NodeRun[], stored: ReadonlyMap<string, Buffer>): NodeKey[] {
+  const keys: NodeKey[] = [];
+  for (const { level, lo, hashes } of runs) {
+    for (let i = 0; i * HASH_SIZE < hashes.length; i++) {
+      const key = { level, index: lo + i };
+      const hash = hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+      if (!stored.get(nodeId(key))?.equals(hash)) keys.push(key);
+    }
+  }
+  return keys;
+}
+
+/** Every node of every run is stored, once (the key is unique), with the recomputed hash. */
+function allStored(runs: readonly NodeRun[], tallies: readonly store.RunTally[]): boolean {
+  const byLevel = new Map(tallies.map((t) => [t.level, t] as const));
+  return runs.every((run) => {
+    const tally = byLevel.get(run.level);
+    return tally?.stored === run.hashes.length / HASH_SIZE && tally.differing === 0;
+  });
 }
 
 /**

@@ -149,6 +149,44 @@ describe.each(ENGINES)('audit log verification', (engine) => {
         return () => setNode(db, 2, 1, hash);
       });
       expect(problem).toMatchObject({ kind: 'node', level: 2, index: 1 });
+      // Leaves 4..7 end at 8: the first signed head that covers the node is the one at size 8.
+      expect(problem?.message).toContain('signed head at size 8 confirms');
+    },
+  );
+
+  it(
+    onEngine(engine, 'names a rewritten stored node before a later head that fails in another way'),
+    async () => {
+      const problem = await whileTampered(localSource(db), async () => {
+        const hash = await nodeAt(db, 2, 1);
+        const { rows } = await sql<{
+          signature: Buffer;
+        }>`select signature from audit_heads where tree_size = 33`.execute(db);
+        const signature = rows[0]?.signature;
+        if (!signature) throw new Error('no head at 33');
+        await setNode(db, 2, 1, hashChildren(hash, hash));
+        await sql`update audit_heads set signature = ${Buffer.alloc(64)} where tree_size = 33`.execute(db);
+        return async () => {
+          await setNode(db, 2, 1, hash);
+          await sql`update audit_heads set signature = ${signature} where tree_size = 33`.execute(db);
+        };
+      });
+      expect(problem).toMatchObject({ kind: 'node', level: 2, index: 1 });
+    },
+  );
+
+  it(
+    onEngine(engine, 'names a stored interior node that was deleted while the leaves are intact'),
+    async () => {
+      const problem = await whileTampered(localSource(db), async () => {
+        const hash = await nodeAt(db, 1, 6);
+        await sql`delete from audit_nodes where level = 1 and idx = 6`.execute(db);
+        return async () => {
+          await sql`insert into audit_nodes (level, idx, hash) values (1, 6, ${hash})`.execute(db);
+        };
+      });
+      expect(problem).toMatchObject({ kind: 'node', level: 1, index: 6 });
+      expect(problem?.message).toContain('signed head at size 20 confirms');
     },
   );
 

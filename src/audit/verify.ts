@@ -6,17 +6,11 @@
  * signed heads are trusted. A missing position (a deleted leaf) counts as a leaf with an impossible
  * hash, so it fails like a modified one. At each head's size the recomputed root must equal the
  * signed root; when it does not, the source locates the first leaf the head does not commit to.
+ * Every node the recomputation completes is compared with the one the log stores, a stretch of
+ * leaves at a time; one that differs fails the first head that covers it.
  */
-import {
-  EMPTY_ROOT,
-  HASH_SIZE,
-  hashLeaf,
-  type NodeKey,
-  nodeId,
-  type StoredNode,
-  StreamingRoot,
-  verifyConsistency,
-} from './merkle.ts';
+import * as crypto from 'node:crypto';
+import { EMPTY_ROOT, HASH_SIZE, type NodeKey, nodeId, verifyConsistency } from './merkle.ts';
 import { headSignatureProblem, type PublicKeyInfo, type SignedHead } from './signing.ts';
 
 /** Stands for a missing leaf: no leaf hash is all zero bytes. */
@@ -61,13 +55,135 @@ export interface VerifySource {
     end: number,
   ): Promise<{ entries: { index: number; content: Buffer }[]; coveredTo: number }>;
   /** Keys among the recomputed nodes (completed by leaves [start, end)) that the log stores differently. */
-  compareNodes(start: number, end: number, nodes: readonly StoredNode[]): Promise<NodeKey[]>;
+  compareNodes(start: number, end: number, runs: readonly NodeRun[]): Promise<NodeKey[]>;
   consistencyProof(first: number, second: number): Promise<Buffer[]>;
   /** The first leaf in [from, head size) that the head does not commit to. */
   locate(head: SignedHead, from: number, mismatches: ReadonlySet<string>): Promise<Located>;
   /** Position of a sequenced leaf at or beyond `size` (one the tree does not hold), if any. */
   leafBeyond(size: number): Promise<number | undefined>;
 }
+
+/** Recomputed hashes of the nodes lo, lo + 1, … of one level, back to back (HASH_SIZE bytes each). */
+export interface NodeRun {
+  level: number;
+  lo: number;
+  hashes: Buffer;
+}
+
+/** Nodes of one level completed since they were last taken, their hashes back to back in `bytes`. */
+interface PendingRun {
+  lo: number;
+  count: number;
+  bytes: Buffer;
+}
+
+/**
+ * The tree recomputed from the leaves in position order (RFC 9162), for one pass over a whole log.
+ * Like merkle.ts's StreamingRoot it keeps a stack of the perfect subtrees that tile [0, size),
+ * merged as a binary counter carries. Unlike it, the nodes each level completes are kept back to
+ * back until compared, rather than as an object apiece, and every hash takes a single input
+ * buffer, reused.
+ */
+export class Recomputation {
+  readonly #stack: Buffer[] = [];
+  readonly #pending: PendingRun[] = [];
+  readonly #nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, 0x01);
+  #leafInput = Buffer.alloc(1024);
+  #size = 0;
+
+  /** Number of leaves appended so far. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Appends a leaf by its content. */
+  appendLeaf(content: Uint8Array): void {
+    if (this.#leafInput.length <= content.length) this.#leafInput = Buffer.alloc(2 * content.length + 1);
+    this.#leafInput[0] = 0x00;
+    this.#leafInput.set(content, 1);
+    this.#add(sha256(this.#leafInput.subarray(0, content.length + 1)));
+  }
+
+  /** Appends a leaf by its hash (standing for a missing leaf). */
+  appendLeafHash(leafHash: Buffer): void {
+    this.#add(leafHash);
+  }
+
+  /** MTH of the leaves appended so far: H(P0, H(P1, … H(Pj-1, Pj))) over the stack. */
+  root(): Buffer {
+    let root: Buffer | undefined;
+    for (let i = this.#stack.length - 1; i >= 0; i--) {
+      const piece = this.#stack[i];
+      if (piece) root = root === undefined ? piece : this.#hashChildren(piece, root);
+    }
+    return root ?? EMPTY_ROOT;
+  }
+
+  /**
+   * The nodes completed since the last take, one run per level, lowest level first. Their hashes
+   * are views of buffers the next appends write over: compare them before appending again.
+   */
+  takeRuns(): NodeRun[] {
+    const runs: NodeRun[] = [];
+    this.#pending.forEach((run, level) => {
+      if (run.count === 0) return;
+      runs.push({ level, lo: run.lo, hashes: run.bytes.subarray(0, run.count * HASH_SIZE) });
+      run.count = 0;
+    });
+    return runs;
+  }
+
+  #add(leafHash: Buffer): void {
+    let hash = leafHash;
+    let index = this.#size;
+    let level = 0;
+    this.#keep(level, index, hash);
+    // Each trailing 1 bit of the old size is a perfect subtree on top of the stack, of the same
+    // size as the one just completed: merge them.
+    while (index % 2 === 1) {
+      const left = this.#stack.pop();
+      if (left === undefined) throw new Error('recomputation stack out of step with its size');
+      hash = this.#hashChildren(left, hash);
+      index = (index - 1) / 2;
+      level += 1;
+      this.#keep(level, index, hash);
+    }
+    this.#stack.push(hash);
+    this.#size += 1;
+  }
+
+  #hashChildren(left: Buffer, right: Buffer): Buffer {
+    left.copy(this.#nodeInput, 1);
+    right.copy(this.#nodeInput, 1 + HASH_SIZE);
+    return sha256(this.#nodeInput);
+  }
+
+  #keep(level: number, index: number, hash: Buffer): void {
+    let run = this.#pending[level];
+    if (!run) {
+      run = { lo: index, count: 0, bytes: Buffer.allocUnsafe(64 * HASH_SIZE) };
+      this.#pending[level] = run;
+    }
+    if (run.count === 0) run.lo = index;
+    const at = run.count * HASH_SIZE;
+    if (at + HASH_SIZE > run.bytes.length) {
+      const grown = Buffer.allocUnsafe(2 * run.bytes.length);
+      run.bytes.copy(grown);
+      run.bytes = grown;
+    }
+    hash.copy(run.bytes, at);
+    run.count += 1;
+  }
+}
+
+/**
+ * SHA-256 of one buffer. The one-shot `crypto.hash` (Node 20.12 on) skips the hash object that
+ * `createHash` builds per call, which for inputs this small costs about as much as the hashing.
+ */
+const sha256: (data: Uint8Array) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'buffer')
+    : (data) => crypto.createHash('sha256').update(data).digest();
 
 class Failure extends Error {
   constructor(readonly problem: Problem) {
@@ -99,14 +215,20 @@ class HeadCursor {
 
 /** One pass over the log. */
 class Verifier {
-  private readonly stream = new StreamingRoot();
+  private readonly tree = new Recomputation();
   private readonly cursor: HeadCursor;
   private keys: PublicKeyInfo[] = [];
-  private unchecked: StoredNode[] = [];
   private uncheckedFrom = 0;
   private readonly mismatches: NodeKey[] = [];
   private readonly mismatchIds = new Set<string>();
   private lastHead: SignedHead | undefined;
+  /**
+   * Heads that passed every check but the stored nodes', which waits for the next comparison so
+   * that a stretch of leaves is compared at once rather than head by head.
+   */
+  private awaitingNodes: SignedHead[] = [];
+  /** Tree size of the next head to check, so that leaves reaching none need no lookup. */
+  private nextHeadSize: number | undefined;
   readonly summary: VerifySummary = { leaves: 0, heads: 0, nodesCompared: 0, latest: undefined };
 
   constructor(
@@ -120,79 +242,95 @@ class Verifier {
     this.keys = await this.source.keys();
     const total = await this.source.size();
     await this.checkHeadsAtCurrentSize();
-    while (this.stream.size < total) {
-      const page = await this.source.leaves(this.stream.size, total);
+    while (this.tree.size < total) {
+      const page = await this.source.leaves(this.tree.size, total);
       for (const entry of page.entries) {
-        if (entry.index < this.stream.size || entry.index >= page.coveredTo) continue;
-        await this.pushMissingUpTo(entry.index);
-        await this.push(hashLeaf(entry.content));
+        if (entry.index < this.tree.size || entry.index >= page.coveredTo) continue;
+        if (entry.index > this.tree.size) await this.pushMissingUpTo(entry.index);
+        // Most leaves reach no head: only those that do wait for the source.
+        this.tree.appendLeaf(entry.content);
+        if (this.tree.size === this.nextHeadSize) await this.checkHeadsAtCurrentSize();
         this.summary.leaves += 1;
       }
       await this.pushMissingUpTo(page.coveredTo);
       await this.compareUnchecked();
-      this.onProgress(this.stream.size, total);
+      this.onProgress(this.tree.size, total);
     }
     await this.finish(total);
   }
 
   private async pushMissingUpTo(index: number): Promise<void> {
-    while (this.stream.size < index) await this.push(MISSING_LEAF);
+    while (this.tree.size < index) {
+      this.tree.appendLeafHash(MISSING_LEAF);
+      if (this.tree.size === this.nextHeadSize) await this.checkHeadsAtCurrentSize();
+    }
   }
 
-  private async push(leafHash: Buffer): Promise<void> {
-    this.unchecked.push(...this.stream.append(leafHash));
-    await this.checkHeadsAtCurrentSize();
-  }
-
+  /**
+   * Compares the nodes completed since the last comparison. A stored node that differs fails the
+   * first head since then that covers it, as if compared when that head was checked; the heads
+   * since then count as checked otherwise.
+   */
   private async compareUnchecked(): Promise<void> {
-    const end = this.stream.size;
-    if (this.unchecked.length > 0) {
-      const differing = await this.source.compareNodes(this.uncheckedFrom, end, this.unchecked);
-      this.summary.nodesCompared += this.unchecked.length;
-      for (const key of differing) {
+    const end = this.tree.size;
+    const runs = this.tree.takeRuns();
+    if (runs.length > 0) {
+      const differing = await this.source.compareNodes(this.uncheckedFrom, end, runs);
+      for (const run of runs) this.summary.nodesCompared += run.hashes.length / HASH_SIZE;
+      for (const key of [...differing].sort(byCompletion)) {
         this.mismatches.push(key);
         this.mismatchIds.add(nodeId(key));
       }
     }
-    this.unchecked = [];
     this.uncheckedFrom = end;
+    const heads = this.awaitingNodes;
+    this.awaitingNodes = [];
+    const node = this.mismatches[0];
+    const covering = node && heads.find((h) => h.treeSize >= completedAt(node));
+    if (node && covering) throw nodeFailure(node, covering);
+    for (const head of heads) {
+      this.summary.heads += 1;
+      this.summary.latest = head;
+    }
   }
 
   private async checkHeadsAtCurrentSize(): Promise<void> {
     for (
       let head = await this.cursor.peek();
-      head?.treeSize === this.stream.size;
+      head?.treeSize === this.tree.size;
       head = await this.cursor.peek()
     ) {
-      await this.compareUnchecked();
       await this.checkHead(head);
       this.cursor.shift();
     }
+    this.nextHeadSize = (await this.cursor.peek())?.treeSize;
   }
 
   private async checkHead(head: SignedHead): Promise<void> {
-    const fail = (message: string) => new Failure({ kind: 'head', treeSize: head.treeSize, message });
+    const fail = async (message: string): Promise<never> => {
+      // A head checked earlier may yet fail on its stored nodes, which comes first.
+      await this.compareUnchecked();
+      throw new Failure({ kind: 'head', treeSize: head.treeSize, message });
+    };
     const signatureProblem = headSignatureProblem(head, this.keys);
-    if (signatureProblem) throw fail(signatureProblem);
+    if (signatureProblem) await fail(signatureProblem);
     const previous = this.lastHead;
     if (previous && head.timestamp < previous.timestamp)
-      throw fail(`timestamp is earlier than that of the head at size ${previous.treeSize}`);
-    const root = this.stream.size === 0 ? EMPTY_ROOT : this.stream.root();
-    if (!root.equals(head.rootHash)) await this.failAtLeaf(head, previous?.treeSize ?? 0);
-    const node = this.mismatches[0];
-    if (node) {
-      throw new Failure({
-        kind: 'node',
-        level: node.level,
-        index: node.index,
-        message: `stored hash differs from the one recomputed from the leaves, which the signed head at size ${head.treeSize} confirms`,
-      });
+      await fail(`timestamp is earlier than that of the head at size ${previous.treeSize}`);
+    if (!this.tree.root().equals(head.rootHash)) {
+      await this.compareUnchecked();
+      await this.failAtLeaf(head, previous?.treeSize ?? 0);
     }
-    if (previous && !(await this.isConsistent(previous, head)))
-      throw fail(`the log's consistency proof from size ${previous.treeSize} does not verify`);
+    const node = this.mismatches[0];
+    if (node) throw nodeFailure(node, head);
+    if (previous && !(await this.isConsistent(previous, head))) {
+      await this.compareUnchecked();
+      const differs = this.mismatches[0];
+      if (differs) throw nodeFailure(differs, head);
+      await fail(`the log's consistency proof from size ${previous.treeSize} does not verify`);
+    }
     this.lastHead = head;
-    this.summary.heads += 1;
-    this.summary.latest = head;
+    this.awaitingNodes.push(head);
   }
 
   private async isConsistent(previous: SignedHead, head: SignedHead): Promise<boolean> {
@@ -210,6 +348,8 @@ class Verifier {
   }
 
   private async finish(total: number): Promise<void> {
+    // Heads with nothing after them (at size 0, say) still wait for their comparison.
+    await this.compareUnchecked();
     const first = this.mismatches[0];
     if (first?.level === 0)
       throw new Failure({ kind: 'leaf', index: first.index, message: 'does not match its stored leaf hash' });
@@ -229,6 +369,25 @@ class Verifier {
         message: `is outside the stored tree of size ${total}`,
       });
   }
+}
+
+/** Tree size at which a node is complete: the position just past its last leaf. */
+function completedAt(key: NodeKey): number {
+  return (key.index + 1) * 2 ** key.level;
+}
+
+/** The order in which appending leaves completes nodes: by position, lower levels first. */
+function byCompletion(a: NodeKey, b: NodeKey): number {
+  return completedAt(a) - completedAt(b) || a.level - b.level;
+}
+
+function nodeFailure(node: NodeKey, head: SignedHead): Failure {
+  return new Failure({
+    kind: 'node',
+    level: node.level,
+    index: node.index,
+    message: `stored hash differs from the one recomputed from the leaves, which the signed head at size ${head.treeSize} confirms`,
+  });
 }
 
 /** Verifies the whole log; reports the first problem in position order. */

@@ -11,7 +11,8 @@ export interface Pruned {
 
 /**
  * Removes what has expired: sessions past their absolute end, rate-limit windows and one-time
- * codes older than a day. Idempotent, so every node may run it.
+ * codes older than a day. The cluster runs it once per period (`CLUSTER_JOBS` in app.ts claims
+ * each run for one node); it stays idempotent, so a run that overlaps another does no harm.
  */
 export async function pruneExpired(ctx: AppContext, now = Date.now()): Promise<Pruned> {
   const sessions = await ctx.db

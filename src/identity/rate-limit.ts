@@ -45,6 +45,29 @@ export async function hitRateLimit(
   };
 }
 
+/** Whether `key` has used up its hits in the current window, without counting a hit. */
+export async function isRateLimited(
+  db: Db,
+  key: string,
+  rule: RateLimitRule,
+  now = Date.now(),
+): Promise<RateLimitResult> {
+  const windowStart = nowIso(now - (now % rule.windowMs));
+  const row = await db
+    .selectFrom('rate_limits')
+    .select('hits')
+    .where('key', '=', key)
+    .where('window_start', '=', windowStart)
+    .executeTakeFirst();
+  const hits = Number(row?.hits ?? 0);
+  const windowEnd = now - (now % rule.windowMs) + rule.windowMs;
+  return {
+    allowed: hits < rule.limit,
+    hits,
+    retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now) / 1000)),
+  };
+}
+
 /** Removes counters of windows that ended before `olderThan` (housekeeping). */
 export async function pruneRateLimits(db: Db, olderThan: number): Promise<void> {
   await db.deleteFrom('rate_limits').where('window_start', '<', nowIso(olderThan)).execute();

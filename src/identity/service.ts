@@ -88,6 +88,7 @@ export async function createUser(
       nik_enc: input.nik ? enc(input.nik, 'users.nik') : null,
       name_enc: enc(input.name, 'users.name'),
       password_hash: passwordHash,
+      closed_at: null,
       totp_secret_enc: totpSecret ? enc(totpSecret, 'users.totp') : null,
       totp_last_step: null,
       totp_enrolled_at: totpSecret && input.totpEnrolled ? now : null,

@@ -121,3 +121,31 @@ export async function claimTotpStep(db: Db, userId: string, step: number): Promi
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/**
+ * Turns a citizen's account into an anonymous tombstone: contacts, NIK and their indexes go (so the
+ * same address can register again), the name becomes `nameEnc` (an encrypted empty name), the
+ * password can no longer match, and codes and sessions are deleted.
+ */
+export async function anonymiseUser(db: Db, id: string, nameEnc: string, at: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      email_bidx: null,
+      email_enc: null,
+      phone_bidx: null,
+      phone_enc: null,
+      nik_bidx: null,
+      nik_enc: null,
+      name_enc: nameEnc,
+      password_hash: '!closed',
+      totp_secret_enc: null,
+      status: 'closed',
+      closed_at: at,
+    })
+    .where('id', '=', id)
+    .execute();
+  await db.deleteFrom('verification_codes').where('user_id', '=', id).execute();
+  await db.deleteFrom('recovery_codes').where('user_id', '=', id).execute();
+  await db.deleteFrom('sessions').where('user_id', '=', id).execute();
+}

@@ -3,6 +3,8 @@
  * application that carries the citizen's NIK (they are its subject), with who, in which role and
  * agency, which classes of data and when.
  */
+import type { Dpo } from '../agencies/schemas.ts';
+import { listAgencies } from '../agencies/service.ts';
 import type { LocalText } from '../catalog/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { isAgencyRole, type Principal, type StaffRole } from '../identity/roles.ts';
@@ -75,4 +77,18 @@ export async function listAccessLog(ctx: AppContext, citizen: Principal): Promis
     });
   }
   return entries;
+}
+
+export interface DataOfficer {
+  agency: LocalText;
+  /** Null while the agency has not appointed one. */
+  dpo: Dpo | null;
+}
+
+/** The data protection officers of the agencies that hold an application the citizen's rights reach. */
+export async function dataOfficersOf(ctx: AppContext, citizen: Principal): Promise<DataOfficer[]> {
+  const about = await applicationsAbout(ctx, citizen.userId);
+  const rows = await store.applicationRows(ctx.db, [...about.own, ...about.subjectOf]);
+  const held = new Set(rows.map((r) => r.agency_id));
+  return (await listAgencies(ctx)).filter((a) => held.has(a.id)).map((a) => ({ agency: a.name, dpo: a.dpo }));
 }

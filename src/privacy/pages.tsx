@@ -1,7 +1,7 @@
 /** The privacy pages: the citizen's privacy page, the deletion result, the readable export, and the agency admin's list. */
 import { SectionAnswers } from '../applications/pages/answers.tsx';
 import { CsrfField, ErrorSummary, Layout, type PageContext, tr } from '../web/pages/layout.tsx';
-import type { AccessEntry } from './access.ts';
+import type { AccessEntry, DataOfficer } from './access.ts';
 import type { OptionalConsent } from './consent.ts';
 import type { ExportedApplication, MyDataExport } from './export.ts';
 import type { AgencyRequest, CorrectableApplication, DeletionResult, MyRequest } from './requests.ts';
@@ -123,6 +123,7 @@ export interface PrivacyPageView {
   consents: readonly OptionalConsent[];
   correctable: readonly CorrectableApplication[];
   requests: readonly MyRequest[];
+  officers: readonly DataOfficer[];
   notice?: string | undefined;
   correction?: { applicationId: string; details: string } | undefined;
   fieldErrors?: Record<string, string> | undefined;
@@ -318,20 +319,113 @@ export function PrivacyPage(props: PrivacyPageView) {
         <h2 id="requests">{tr(page, 'privacy.requests_title')}</h2>
         <RequestList page={page} requests={props.requests} />
       </section>
+
+      <section class="g-privacy-section" aria-labelledby="officers">
+        <h2 id="officers">{tr(page, 'privacy.officers_title')}</h2>
+        <p>{tr(page, 'privacy.officers_lead')}</p>
+        {props.officers.length === 0 ? (
+          <p class="g-muted">{tr(page, 'privacy.officers_none')}</p>
+        ) : (
+          <ul class="g-list">
+            {props.officers.map((o) => (
+              <li>
+                <strong safe>{o.agency[page.lang]}</strong>
+                {': '}
+                {o.dpo ? (
+                  <>
+                    <span safe>{o.dpo.name}</span>
+                    {' · '}
+                    <a href={`mailto:${o.dpo.email}`} safe>
+                      {o.dpo.email}
+                    </a>
+                    {o.dpo.phone ? <span safe>{` · ${o.dpo.phone}`}</span> : ''}
+                  </>
+                ) : (
+                  tr(page, 'privacy.officer_missing')
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section class="g-privacy-section" aria-labelledby="close">
+        <h2 id="close">{tr(page, 'privacy.close_title')}</h2>
+        <p>{tr(page, 'privacy.close_lead')}</p>
+        <form method="post" action="/account/privacy/close" class="g-form" novalidate>
+          <CsrfField page={page} />
+          <div class={`g-field${fieldErrors.password ? ' g-field--error' : ''}`}>
+            <label class="g-field__label" for="close-password">
+              {tr(page, 'privacy.close_password')}
+            </label>
+            {fieldErrors.password ? (
+              <p class="g-field__error" id="close-password-error" safe>
+                {fieldErrors.password}
+              </p>
+            ) : (
+              ''
+            )}
+            <input
+              class="g-input"
+              type="password"
+              id="close-password"
+              name="password"
+              autocomplete="current-password"
+              aria-describedby={fieldErrors.password ? 'close-password-error' : undefined}
+              aria-invalid={fieldErrors.password ? 'true' : undefined}
+            />
+          </div>
+          <div class={`g-field${fieldErrors['close-confirm'] ? ' g-field--error' : ''}`}>
+            {fieldErrors['close-confirm'] ? (
+              <p class="g-field__error" id="close-confirm-error" safe>
+                {fieldErrors['close-confirm']}
+              </p>
+            ) : (
+              ''
+            )}
+            <div class="g-check">
+              <input
+                class="g-check__input"
+                type="checkbox"
+                id="close-confirm"
+                name="confirm"
+                value="1"
+                aria-describedby={fieldErrors['close-confirm'] ? 'close-confirm-error' : undefined}
+              />
+              <label class="g-check__label" for="close-confirm">
+                {tr(page, 'privacy.close_confirm')}
+              </label>
+            </div>
+          </div>
+          <button type="submit" class="g-button g-button--warning">
+            {tr(page, 'privacy.close_submit')}
+          </button>
+        </form>
+      </section>
     </Layout>
   );
 }
 
 /** POST /account/privacy/deletion: what happened to each application. */
-export function DeletionResultPage(props: { page: PageContext; results: readonly DeletionResult[] }) {
+export function DeletionResultPage(props: {
+  page: PageContext;
+  results: readonly DeletionResult[];
+  /** The account was closed too: the reader is signed out now. */
+  closed?: boolean;
+}) {
   const { page } = props;
-  const title = tr(page, 'privacy.deletion_result_title');
+  const title = tr(page, props.closed ? 'privacy.closed_title' : 'privacy.deletion_result_title');
   return (
     <Layout page={page} title={title}>
-      <p class="g-app-back">
-        <a href="/account/privacy">{tr(page, 'privacy.back')}</a>
-      </p>
+      {props.closed ? (
+        ''
+      ) : (
+        <p class="g-app-back">
+          <a href="/account/privacy">{tr(page, 'privacy.back')}</a>
+        </p>
+      )}
       <h1>{title}</h1>
+      {props.closed ? <p class="g-lead">{tr(page, 'privacy.closed_lead')}</p> : ''}
       {props.results.length === 0 ? (
         <p>{tr(page, 'privacy.deletion_none')}</p>
       ) : (

@@ -8,10 +8,13 @@ import { definitionOf, scopeOf } from '../applications/service.ts';
 import { appendAuditLeaf } from '../audit/log.ts';
 import type { LocalText } from '../catalog/schemas.ts';
 import type { AppContext } from '../context.ts';
+import { PLATFORM_SCOPE } from '../crypto/keyring.ts';
 import type { Db } from '../db/database.ts';
 import { newId, nowIso } from '../db/ids.ts';
+import { checkPassword } from '../identity/passwords.ts';
 import { hasRole, type Principal } from '../identity/roles.ts';
 import { displayName } from '../identity/service.ts';
+import { anonymiseUser, findUserById } from '../identity/store.ts';
 import { DomainError, FieldErrors } from '../web/domain-error.ts';
 import { applicationsAbout } from './access.ts';
 import * as store from './store.ts';
@@ -328,6 +331,54 @@ export async function requestDeletion(
   return results;
 }
 
+/**
+ * Closing an account: the deletion request for every application first (erased, discarded or
+ * restricted under retention, as {@link requestDeletion} decides), then the account itself becomes
+ * an anonymous tombstone — no name, contacts or NIK, no way to sign in — and every session ends.
+ * Applications kept under retention stay with the agency and can still be tracked by number and
+ * secret. The password is asked again because this cannot be undone.
+ */
+export async function closeAccount(
+  ctx: AppContext,
+  citizen: Principal,
+  password: string,
+  now = new Date(),
+): Promise<DeletionResult[]> {
+  const user = await findUserById(ctx.db, citizen.userId);
+  if (!user || user.kind !== 'citizen' || !(await checkPassword(user.password_hash, password)))
+    throw new FieldErrors([
+      {
+        field: 'password',
+        code: 'invalid',
+        message: {
+          id: 'Kata sandi tidak cocok. Akun belum ditutup.',
+          en: 'The password does not match. The account is still open.',
+        },
+      },
+    ]);
+  const results = await requestDeletion(ctx, citizen, now);
+  const at = now.toISOString();
+  const salted = await store.saltedLeavesAbout(ctx.db, citizen.userId);
+  const emptyName = ctx.keyring.encrypt(PLATFORM_SCOPE, '', 'users.name');
+  await ctx.db.transaction().execute(async (trx) => {
+    await anonymiseUser(trx, citizen.userId, emptyName, at);
+    // The public log can no longer confirm a guess of what the account's events committed to.
+    if (salted.length > 0) await trx.deleteFrom('audit_salts').where('leaf_id', 'in', salted).execute();
+    await store.forgetNotificationsOf(trx, citizen.userId, {
+      subject: ctx.keyring.encrypt(PLATFORM_SCOPE, '', 'notifications.subject'),
+      body: ctx.keyring.encrypt(PLATFORM_SCOPE, '', 'notifications.body'),
+    });
+    await appendAuditLeaf(trx, {
+      type: 'account.closed',
+      actorId: citizen.userId,
+      agencyId: null,
+      subjectId: citizen.userId,
+      facts: { applications: results.length, salts: salted.length },
+    });
+  });
+  return results;
+}
+
 interface Row {
   id: string;
   agency_id: string;
@@ -404,6 +455,12 @@ export async function eraseApplication(
       .where('id', '=', row.id)
       .execute();
     await trx.deleteFrom('attachments').where('application_id', '=', row.id).execute();
+    // A survey comment may name people; the ratings stay for the statistics.
+    await trx
+      .updateTable('survey_responses')
+      .set({ comment_enc: null })
+      .where('application_id', '=', row.id)
+      .execute();
     await trx
       .updateTable('application_events')
       .set({ comment_enc: null })

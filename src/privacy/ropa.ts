@@ -3,6 +3,9 @@
  * definitions: per service its controller (the agency), purpose, legal basis, data subjects, data
  * categories by classification, recipients inside the agency and the retention period.
  */
+
+import type { Dpo } from '../agencies/schemas.ts';
+import { listAgencies } from '../agencies/service.ts';
 import type { Classification, FormField, LocalText, ServiceDefinition } from '../catalog/schemas.ts';
 import { listPublishedRows } from '../catalog/store.ts';
 import type { AppContext } from '../context.ts';
@@ -10,7 +13,8 @@ import { type AgencyRole, isAgencyRole } from '../identity/roles.ts';
 import { t } from '../web/i18n/index.ts';
 
 export interface RopaEntry {
-  agency: { slug: string; name: LocalText };
+  /** The controller, with its data protection officer when one is appointed. */
+  agency: { slug: string; name: LocalText; dpo: Dpo | null };
   service: { slug: string; name: LocalText; version: number; publishedAt: string | null };
   purpose: LocalText;
   product: LocalText;
@@ -68,10 +72,16 @@ function recipientsOf(definition: ServiceDefinition): RopaEntry['recipients'] {
 
 export function ropaEntryOf(
   definition: ServiceDefinition,
-  meta: { agencySlug: string; agencyName: LocalText; version: number; publishedAt: string | null },
+  meta: {
+    agencySlug: string;
+    agencyName: LocalText;
+    dpo: Dpo | null;
+    version: number;
+    publishedAt: string | null;
+  },
 ): RopaEntry {
   return {
-    agency: { slug: meta.agencySlug, name: meta.agencyName },
+    agency: { slug: meta.agencySlug, name: meta.agencyName, dpo: meta.dpo },
     service: {
       slug: definition.slug,
       name: definition.name,
@@ -95,10 +105,12 @@ export function ropaEntryOf(
 /** One entry per published service, ordered by agency then service. */
 export async function recordOfProcessing(ctx: AppContext): Promise<RopaEntry[]> {
   const rows = await listPublishedRows(ctx.db);
+  const dpos = new Map((await listAgencies(ctx)).map((a) => [a.id, a.dpo]));
   const entries = rows.map((row) =>
     ropaEntryOf(JSON.parse(row.definition) as ServiceDefinition, {
       agencySlug: row.agency_slug,
       agencyName: { id: row.agency_name_id, en: row.agency_name_en },
+      dpo: dpos.get(row.agency_id) ?? null,
       version: row.version,
       publishedAt: row.published_at,
     }),
@@ -115,6 +127,8 @@ const HEADINGS = {
     generated: 'Dibuat',
     services: 'layanan',
     controller: 'Pengendali',
+    dpo: 'Pejabat pelindungan data pribadi',
+    noDpo: 'belum ditunjuk',
     purpose: 'Tujuan',
     basis: 'Dasar hukum',
     subjects: 'Subjek data',
@@ -136,6 +150,8 @@ const HEADINGS = {
     generated: 'Generated',
     services: 'services',
     controller: 'Controller',
+    dpo: 'Data protection officer',
+    noDpo: 'not appointed yet',
     purpose: 'Purpose',
     basis: 'Legal basis',
     subjects: 'Data subjects',
@@ -179,6 +195,7 @@ export function ropaMarkdown(
       `### ${e.service.name[lang]} (\`${e.service.slug}\`, v${e.service.version})`,
       '',
       `- **${h.controller}**: ${e.agency.name[lang]}`,
+      `- **${h.dpo}**: ${e.agency.dpo ? [e.agency.dpo.name, e.agency.dpo.email, e.agency.dpo.phone].filter(Boolean).join(', ') : h.noDpo}`,
       `- **${h.purpose}**: ${e.purpose[lang]}`,
       `- **${h.basis}**: ${list(e.legalBasis)}`,
       `- **${h.subjects}**: ${list(e.subjects.map((s) => s[lang]))}`,

@@ -4,11 +4,11 @@ import type { FastifyRequest } from 'fastify';
 import { CITIZEN, staff } from '../identity/policy.ts';
 import type { Principal } from '../identity/roles.ts';
 import { DomainError, FieldErrors } from '../web/domain-error.ts';
-import { pageContext, sendHtml } from '../web/http.ts';
+import { pageContext, SESSION_COOKIE, sendHtml } from '../web/http.ts';
 import { t } from '../web/i18n/index.ts';
 import { renderRefusal } from '../web/refusal.ts';
 import type { RouteDeps } from '../web/server.ts';
-import { listAccessLog } from './access.ts';
+import { dataOfficersOf, listAccessLog } from './access.ts';
 import { optionalConsents, setOptionalConsent } from './consent.ts';
 import { exportMyData } from './export.ts';
 import {
@@ -19,6 +19,7 @@ import {
   type PrivacyPageView,
 } from './pages.tsx';
 import {
+  closeAccount,
   correctableApplications,
   listAgencyRequests,
   listMyRequests,
@@ -40,6 +41,11 @@ const CorrectionForm = Type.Object({
 });
 const DeletionForm = Type.Object({
   _csrf: Type.String(),
+  confirm: Type.Optional(Type.String({ maxLength: 5 })),
+});
+const CloseForm = Type.Object({
+  _csrf: Type.String(),
+  password: Type.String({ maxLength: 200 }),
   confirm: Type.Optional(Type.String({ maxLength: 5 })),
 });
 const ConsentForm = Type.Object({
@@ -75,6 +81,7 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       consents: await optionalConsents(ctx, citizen.userId),
       correctable: await correctableApplications(ctx, citizen),
       requests: await listMyRequests(ctx, citizen),
+      officers: await dataOfficersOf(ctx, citizen),
       ...extra,
     };
   }
@@ -188,6 +195,39 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
         return sendHtml(
           reply,
           <DeletionResultPage page={pageContext(request, csrfSecret, isDemo)} results={results} />,
+        );
+      } catch (err) {
+        const view = await privacyView(request);
+        return renderRefusal(request, reply, err, (fieldErrors, formError) => (
+          <PrivacyPage {...view} fieldErrors={fieldErrors} formError={formError} />
+        ));
+      }
+    },
+  );
+
+  app.post(
+    '/account/privacy/close',
+    { config: { policy: CITIZEN }, schema: { hide: true, body: CloseForm } },
+    async (request, reply) => {
+      try {
+        if (request.body.confirm !== '1')
+          throw new FieldErrors([
+            {
+              field: 'close-confirm',
+              code: 'required',
+              message: {
+                id: t('id', 'privacy.deletion_confirm_missing'),
+                en: t('en', 'privacy.deletion_confirm_missing'),
+              },
+            },
+          ]);
+        const results = await closeAccount(ctx, principalOf(request), request.body.password);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        // The rest of this response is for someone no longer signed in.
+        request.principal = null;
+        return sendHtml(
+          reply,
+          <DeletionResultPage page={pageContext(request, csrfSecret, isDemo)} results={results} closed />,
         );
       } catch (err) {
         const view = await privacyView(request);

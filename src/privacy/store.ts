@@ -5,7 +5,8 @@ import type { Database } from '../db/schema.ts';
 export const MAX_ACCESS_ROWS = 500;
 export const MAX_APPLICATIONS = 500;
 export const MAX_REQUESTS = 200;
-const SALT_PAGE = 1000;
+/** Far more salted events than one record ever gets; a bound, not a page. */
+const SALTS_PER_SUBJECT = 100_000;
 
 export type ConsentRow = Database['consents'];
 export type PrivacyRequestRow = Database['privacy_requests'];
@@ -256,35 +257,38 @@ export async function upsertPrivacyState(db: Db, row: Database['application_priv
     .execute();
 }
 
-/**
- * Ids of the salted audit leaves about one record. A leaf's subject lives inside its canonical
- * content, so the salted leaves (few: only events with a personal payload have a salt) are read
- * page by page and matched here.
- */
+/** Ids of the salted audit leaves about one record (found through the leaves' subject index). */
 export async function saltedLeavesAbout(db: Db, subjectId: string): Promise<string[]> {
-  const found: string[] = [];
-  let after = '';
-  for (;;) {
-    const rows = await db
-      .selectFrom('audit_salts as s')
-      .innerJoin('audit_leaves as l', 'l.id', 's.leaf_id')
-      .select(['l.id', 'l.content'])
-      .where('s.leaf_id', '>', after)
-      .orderBy('s.leaf_id')
-      .limit(SALT_PAGE)
-      .execute();
-    for (const row of rows) {
-      const content: unknown = JSON.parse(Buffer.from(row.content).toString('utf8'));
-      if (
-        typeof content === 'object' &&
-        content !== null &&
-        'subject' in content &&
-        content.subject === subjectId
-      )
-        found.push(row.id);
-    }
-    const last = rows[rows.length - 1];
-    if (!last || rows.length < SALT_PAGE) return found;
-    after = last.id;
-  }
+  const rows = await db
+    .selectFrom('audit_leaves as l')
+    .innerJoin('audit_salts as s', 's.leaf_id', 'l.id')
+    .select('l.id')
+    .where('l.subject_id', '=', subjectId)
+    .orderBy('l.id')
+    .limit(SALTS_PER_SUBJECT)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * A closed account's messages: in-app ones are deleted; e-mails and SMS already sent keep their row
+ * (that they were sent, and when) but lose recipient, subject and body (replaced by encrypted
+ * empty texts).
+ */
+export async function forgetNotificationsOf(
+  db: Db,
+  userId: string,
+  empty: { subject: string; body: string },
+): Promise<void> {
+  await db
+    .deleteFrom('notifications')
+    .where('user_id', '=', userId)
+    .where('channel', '=', 'in_app')
+    .execute();
+  await db
+    .updateTable('notifications')
+    .set({ recipient_enc: null, subject_enc: empty.subject, body_enc: empty.body })
+    .where('user_id', '=', userId)
+    .where('status', '=', 'sent')
+    .execute();
 }

@@ -17,6 +17,7 @@ import {
   regionalHolidaysOf,
   rotateAgencyDocumentKey,
   rotateAuditKey,
+  setDpoChecked,
 } from './platform.ts';
 
 const platformAdmin = staff('platform_admin');
@@ -53,7 +54,9 @@ export const platformRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       schema: {
         hide: true,
         querystring: Type.Object({
-          done: Type.Optional(Type.Union([Type.Literal('agency'), Type.Literal('unit')])),
+          done: Type.Optional(
+            Type.Union([Type.Literal('agency'), Type.Literal('unit'), Type.Literal('dpo')]),
+          ),
         }),
       },
     },
@@ -66,7 +69,9 @@ export const platformRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
               ? t(request.lang, 'platform.agency_created')
               : request.query.done === 'unit'
                 ? t(request.lang, 'platform.unit_added')
-                : undefined,
+                : request.query.done === 'dpo'
+                  ? t(request.lang, 'platform.dpo_saved')
+                  : undefined,
         }),
       ),
   );
@@ -145,6 +150,40 @@ export const platformRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
           nameEn: values.addnameEn,
         });
         return reply.redirect('/admin/platform/agencies?done=unit', 303);
+      } catch (err) {
+        const render = await agenciesPage(request);
+        return renderRefusal(request, reply, err, (fields, form) =>
+          render({ values: { ...values }, fields, form }),
+        );
+      }
+    },
+  );
+
+  app.post(
+    '/admin/platform/dpo',
+    {
+      config: { policy: platformAdmin },
+      schema: {
+        hide: true,
+        body: Type.Object({
+          _csrf: Type.String(),
+          dpoagency: Text(60),
+          dponame: Text(200),
+          dpoemail: Text(254),
+          dpophone: Type.Optional(Text(20)),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { _csrf, ...values } = request.body;
+      try {
+        await setDpoChecked(ctx, request.principal!.userId, {
+          agency: values.dpoagency,
+          name: values.dponame,
+          email: values.dpoemail,
+          phone: values.dpophone ?? '',
+        });
+        return reply.redirect('/admin/platform/agencies?done=dpo', 303);
       } catch (err) {
         const render = await agenciesPage(request);
         return renderRefusal(request, reply, err, (fields, form) =>

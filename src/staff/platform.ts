@@ -1,5 +1,5 @@
 import type { Agency, NewAgency } from '../agencies/schemas.ts';
-import { AgencyExists, createAgency, listAgencies } from '../agencies/service.ts';
+import { AgencyExists, createAgency, listAgencies, setAgencyDpo } from '../agencies/service.ts';
 import { insertUnit } from '../agencies/store.ts';
 import { appendAuditLeaf } from '../audit/log.ts';
 import { rotateHeadKey } from '../audit/sequencer.ts';
@@ -8,6 +8,7 @@ import { addHoliday } from '../calendar/service.ts';
 import type { AppContext } from '../context.ts';
 import { newId, nowIso } from '../db/ids.ts';
 import { documentKeyPurpose, rotateDocumentKey } from '../documents/signer.ts';
+import { parseContact } from '../identity/contact.ts';
 import { DomainError, FieldErrors, type FieldProblem } from '../web/domain-error.ts';
 import * as store from './store.ts';
 
@@ -130,6 +131,55 @@ export async function createAgencyChecked(
       ]);
     throw err;
   }
+}
+
+export interface DpoInput {
+  agency: string;
+  name: string;
+  email: string;
+  phone: string;
+}
+
+/** Names an agency's data protection officer after checking every field of the form. */
+export async function setDpoChecked(ctx: AppContext, actorId: string, input: DpoInput): Promise<void> {
+  const problems: FieldProblem[] = [];
+  const agency = (await listAgencies(ctx)).find((a) => a.slug === input.agency);
+  if (!agency) problems.push(problem('dpoagency', 'required', 'Pilih instansinya.', 'Choose the agency.'));
+  if (input.name.trim().length < 3)
+    problems.push(
+      problem(
+        'dponame',
+        'required',
+        'Tulis nama atau jabatan pejabat pelindungan data.',
+        'Enter the name or title of the data protection officer.',
+      ),
+    );
+  if (parseContact(input.email)?.kind !== 'email')
+    problems.push(
+      problem(
+        'dpoemail',
+        'invalid',
+        'Tulis alamat email yang benar, misalnya ppd@instansi.go.id.',
+        'Enter a valid e-mail address, like dpo@agency.go.id.',
+      ),
+    );
+  const phone = input.phone.trim();
+  if (phone !== '' && !/^\+?[0-9 ()-]{6,20}$/.test(phone))
+    problems.push(
+      problem(
+        'dpophone',
+        'invalid',
+        'Nomor telepon kantor hanya angka, spasi, tanda kurung dan tanda hubung, misalnya (0271) 123456.',
+        'The office telephone takes digits, spaces, brackets and hyphens only, like (0271) 123456.',
+      ),
+    );
+  if (problems.length > 0 || !agency) throw new FieldErrors(problems);
+  await setAgencyDpo(
+    ctx,
+    agency.slug,
+    { name: input.name.trim(), email: input.email.trim(), ...(phone ? { phone } : {}) },
+    actorId,
+  );
 }
 
 async function agencyBySlug(ctx: AppContext, slug: string): Promise<Agency> {

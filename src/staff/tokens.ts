@@ -2,6 +2,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { appendAuditLeaf } from '../audit/log.ts';
 import type { AppContext } from '../context.ts';
 import { newId, nowIso } from '../db/ids.ts';
+import { TooManyAttempts } from '../identity/errors.ts';
+import { hitRateLimit, isRateLimited, type RateLimitRule } from '../identity/rate-limit.ts';
 import type { AgencyRole, Grant, Principal } from '../identity/roles.ts';
 import { createUser } from '../identity/service.ts';
 import { setUserStatus } from '../identity/store.ts';
@@ -219,9 +221,27 @@ export interface MatchedRoute {
   url: string | undefined;
 }
 
+/** Failed bearer tokens one address may present per window before it must wait. */
+export const FAILED_TOKENS_PER_IP: RateLimitRule = { limit: 20, windowMs: 15 * 60 * 1000 };
+
+/** The stored token an `Authorization: Bearer gpr_…` header names, when its secret matches and it is active. */
+async function validToken(ctx: AppContext, header: string) {
+  const match = /^Bearer (\S+)$/i.exec(header.trim());
+  const parsed = match?.[1] ? TOKEN_FORMAT.exec(match[1]) : null;
+  if (!parsed?.[1] || !parsed[2]) return undefined;
+  const id = uuidOfHex(parsed[1]);
+  const row = await store.findToken(ctx.db, id);
+  if (!row) return undefined;
+  const expected = Buffer.from(row.secret_hash);
+  const given = Buffer.from(secretHash(ctx, id, parsed[2]));
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  return statusOf(row, nowIso()) === 'active' ? row : undefined;
+}
+
 /**
  * The principal behind an `Authorization: Bearer gpr_…` header, or null when there is no such
- * header or the token is malformed, unknown, forged, revoked or expired. The principal is staff
+ * header or the token is malformed, unknown, forged, revoked or expired. Failures count against
+ * the caller's address; past {@link FAILED_TOKENS_PER_IP} it gets 429 until the window ends. The principal is staff
  * of the token's agency with the roles of those of its scopes that open `route` (none on any other
  * route). Records when the token was last used, at most once a minute.
  */
@@ -229,18 +249,21 @@ export async function principalFromApiToken(
   ctx: AppContext,
   header: string | undefined,
   route: MatchedRoute,
+  ip: string,
 ): Promise<Principal | null> {
-  const match = /^Bearer (\S+)$/i.exec(header?.trim() ?? '');
-  const parsed = match?.[1] ? TOKEN_FORMAT.exec(match[1]) : null;
-  if (!parsed?.[1] || !parsed[2]) return null;
-  const id = uuidOfHex(parsed[1]);
-  const row = await store.findToken(ctx.db, id);
-  if (!row) return null;
-  const expected = Buffer.from(row.secret_hash);
-  const given = Buffer.from(secretHash(ctx, id, parsed[2]));
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  if (header === undefined) return null;
+  // Someone guessing tokens from one address is stopped before their next guess is even checked.
+  const limitKey = `api-token:ip:${ip}`;
+  const blocked = await isRateLimited(ctx.db, limitKey, FAILED_TOKENS_PER_IP);
+  if (!blocked.allowed) throw new TooManyAttempts(blocked.retryAfterSeconds);
+  const row = await validToken(ctx, header);
+  if (!row) {
+    const hit = await hitRateLimit(ctx.db, limitKey, FAILED_TOKENS_PER_IP);
+    if (!hit.allowed) throw new TooManyAttempts(hit.retryAfterSeconds);
+    return null;
+  }
+  const id = row.id;
   const now = Date.now();
-  if (statusOf(row, nowIso(now)) !== 'active') return null;
   if (row.last_used_at === null || Date.parse(row.last_used_at) + TOUCH_EVERY_MS < now)
     await store.touchToken(ctx.db, id, nowIso(now));
   const key = `${route.method} ${route.url ?? ''}`;

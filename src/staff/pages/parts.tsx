@@ -25,6 +25,8 @@ export function AdminNav(props: { page: PageContext; agencySlug?: string }) {
     links.push({ href: `/admin/staff${agencyQuery(props.agencySlug)}`, text: tr(page, 'staff.nav_staff') });
   if (hasRole(page.principal, 'agency_admin'))
     links.push({ href: `/admin/tokens${agencyQuery(props.agencySlug)}`, text: tr(page, 'staff.nav_tokens') });
+  if (hasRole(page.principal, 'agency_admin') || hasRole(page.principal, 'supervisor'))
+    links.push({ href: '/admin/survey', text: tr(page, 'survey.nav') });
   if (isPlatform) {
     links.push({ href: '/admin/platform/agencies', text: tr(page, 'staff.nav_agencies') });
     links.push({ href: '/admin/platform/holidays', text: tr(page, 'staff.nav_holidays') });
@@ -86,7 +88,7 @@ export function TextField(props: {
   value?: string;
   hint?: string;
   error?: string;
-  type?: 'text' | 'email' | 'date';
+  type?: 'text' | 'email' | 'tel' | 'date';
   autocomplete?: string;
 }) {
   return (

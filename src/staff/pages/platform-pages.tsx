@@ -57,6 +57,12 @@ export function AgenciesPage(props: {
                 ))}
               </ul>
             )}
+            <h3>{tr(page, 'platform.dpo')}</h3>
+            <p safe>
+              {a.dpo
+                ? [a.dpo.name, a.dpo.email, a.dpo.phone].filter(Boolean).join(' · ')
+                : tr(page, 'platform.no_dpo')}
+            </p>
             <p>
               <a href={`/admin/staff?agency=${encodeURIComponent(a.slug)}`}>
                 {tr(page, 'platform.manage_staff')}
@@ -68,6 +74,44 @@ export function AgenciesPage(props: {
           </li>
         ))}
       </ul>
+
+      <h2 id="dpo-heading">{tr(page, 'platform.set_dpo')}</h2>
+      <p>{tr(page, 'platform.dpo_lead')}</p>
+      <form
+        method="post"
+        action="/admin/platform/dpo"
+        class="g-form"
+        novalidate
+        aria-labelledby="dpo-heading"
+      >
+        <CsrfField page={page} />
+        <SelectField
+          name="dpoagency"
+          label={tr(page, 'staff.choose_agency')}
+          value={v.dpoagency ?? ''}
+          options={props.agencies.map((a) => ({ value: a.slug, label: a.name[page.lang] }))}
+          error={f.dpoagency}
+        />
+        <TextField name="dponame" label={tr(page, 'platform.dpo_name')} value={v.dponame} error={f.dponame} />
+        <TextField
+          name="dpoemail"
+          type="email"
+          label={tr(page, 'platform.dpo_email')}
+          value={v.dpoemail}
+          error={f.dpoemail}
+        />
+        <TextField
+          name="dpophone"
+          type="tel"
+          label={tr(page, 'platform.dpo_phone')}
+          hint={tr(page, 'platform.optional')}
+          value={v.dpophone}
+          error={f.dpophone}
+        />
+        <button class="g-button" type="submit">
+          {tr(page, 'platform.set_dpo_submit')}
+        </button>
+      </form>
 
       <h2 id="add-unit-heading">{tr(page, 'platform.add_unit')}</h2>
       <form

@@ -104,6 +104,20 @@ export const privacyId = {
   'privacy.correction_sent': 'Permintaan perbaikan Anda terkirim ke instansi.',
   'privacy.correction_none': 'Anda belum memiliki permohonan yang diajukan.',
 
+  'privacy.officers_title': 'Pejabat pelindungan data pribadi',
+  'privacy.officers_lead':
+    'Untuk pertanyaan atau keberatan tentang data Anda, hubungi pejabat pelindungan data pribadi instansi yang memprosesnya.',
+  'privacy.officers_none':
+    'Instansi yang memproses data Anda akan tercantum di sini setelah Anda mengajukan permohonan.',
+  'privacy.officer_missing': 'belum menunjuk pejabat; hubungi kantor instansi.',
+  'privacy.close_title': 'Tutup akun',
+  'privacy.close_lead':
+    'Menutup akun menghapus nama, kontak dan NIK akun Anda dan mengakhiri semua sesi. Data permohonan diperlakukan seperti permintaan penghapusan: yang masih dalam masa retensi dibatasi, sisanya dihapus. Anda tetap dapat melacak permohonan dengan nomor dan kode rahasianya. Tindakan ini tidak dapat dibatalkan.',
+  'privacy.close_password': 'Kata sandi Anda',
+  'privacy.close_confirm': 'Saya mengerti dan ingin menutup akun saya',
+  'privacy.close_submit': 'Tutup akun',
+  'privacy.closed_title': 'Akun Anda sudah ditutup',
+  'privacy.closed_lead': 'Anda sudah keluar. Berikut yang terjadi pada data permohonan Anda.',
   'privacy.deletion_title': 'Minta penghapusan data',
   'privacy.deletion_lead':
     'Data permohonan yang masa retensinya (masa simpan arsip menurut aturan instansi) sudah lewat akan dihapus. Data yang masih dalam masa retensi dibatasi: hanya dipakai untuk kewajiban hukum, dan kami memberi tahu sampai kapan. Draf yang belum diajukan dihapus seluruhnya.',
@@ -250,6 +264,19 @@ export const privacyEn: Record<keyof typeof privacyId, string> = {
   'privacy.correction_sent': 'Your correction request was sent to the agency.',
   'privacy.correction_none': 'You have no filed applications yet.',
 
+  'privacy.officers_title': 'Data protection officers',
+  'privacy.officers_lead':
+    'For questions or objections about your data, write to the data protection officer of the agency that processes it.',
+  'privacy.officers_none': 'The agencies that process your data will be listed here once you apply.',
+  'privacy.officer_missing': 'no officer appointed yet; contact the agency office.',
+  'privacy.close_title': 'Close account',
+  'privacy.close_lead':
+    'Closing your account erases its name, contacts and NIK and ends every session. Your applications are treated as a deletion request: data still under retention is restricted, the rest is erased. You can still track an application with its number and secret code. This cannot be undone.',
+  'privacy.close_password': 'Your password',
+  'privacy.close_confirm': 'I understand and want to close my account',
+  'privacy.close_submit': 'Close account',
+  'privacy.closed_title': 'Your account is closed',
+  'privacy.closed_lead': 'You are signed out. Here is what happened to the data of your applications.',
   'privacy.deletion_title': 'Ask for deletion',
   'privacy.deletion_lead':
     'Application data past its retention period (how long the agency must keep its records) is erased. Data still within it is restricted: used only for legal obligations, and we tell you until when. Drafts never filed are removed completely.',
