@@ -6,7 +6,10 @@ import type { Opened } from '../src/app.ts';
 import { markIdentityVerified, takeAction } from '../src/applications/processing.ts';
 import { findRow, getApplication, startApplication, submitApplication } from '../src/applications/service.ts';
 import { readAttachment, uploadAttachment } from '../src/applications/uploads.ts';
-import { createMasterKeyFile, keyIdOf, PLATFORM_SCOPE } from '../src/crypto/keyring.ts';
+import { fileComplaint } from '../src/complaints/filing.ts';
+import { actAsStaff } from '../src/complaints/handling.ts';
+import { DERIVED_SECRET_PURPOSES, keyIdOf, PLATFORM_SCOPE } from '../src/crypto/keyring.ts';
+import { createMasterKeyFile } from '../src/crypto/master-key-file.ts';
 import {
   ENCRYPTED_COLUMNS,
   keyStatus,
@@ -21,6 +24,7 @@ import { findUserIdByEmail } from '../src/identity/service.ts';
 import { activeGrants } from '../src/identity/store.ts';
 import { deliverNotification, transportsFor } from '../src/notifications/delivery.ts';
 import { markRequestHandled, requestCorrection } from '../src/privacy/requests.ts';
+import { answerAsApplicant } from '../src/survey/service.ts';
 import { buildServer } from '../src/web/server.ts';
 import { aktaKelahiranAnswers } from './fixtures/catalog-definitions.ts';
 import { ENGINES, type FreshDatabase, freshDatabase, onEngine, openTestContext } from './helpers/engines.ts';
@@ -92,6 +96,23 @@ async function blindKeys(db: Db) {
     .execute();
 }
 
+/** The stored rows of the platform's secrets (CSRF, API token and code hashes). */
+async function secretKeys(db: Db) {
+  return db
+    .selectFrom('data_keys')
+    .select(['id', 'purpose', 'wrapped', 'retired_at'])
+    .where('purpose', 'like', 'secret:%')
+    .orderBy('id')
+    .execute();
+}
+
+/** Every secret of a keyring, by purpose, as hex. */
+function secretsOf(opened: Opened): Map<string, string> {
+  return new Map(
+    DERIVED_SECRET_PURPOSES.map((p) => [p, opened.ctx.keyring.derivedSecret(p).toString('hex')]),
+  );
+}
+
 describe.each(ENGINES)('gapura keys rotate (service level)', (engine) => {
   let fresh: FreshDatabase;
   /** The running server, with the keys it loaded at start. */
@@ -105,7 +126,7 @@ describe.each(ENGINES)('gapura keys rotate (service level)', (engine) => {
 
   const account = (role: DemoAccount['role']) => {
     const found = accounts.find(
-      (a) => a.role === role && (role === 'citizen' || a.agencySlug === 'disdukcapil'),
+      (a) => a.role === role && (a.agencySlug === null || a.agencySlug === 'disdukcapil'),
     );
     if (!found) throw new Error(`no demo ${role}`);
     return found;
@@ -138,6 +159,43 @@ describe.each(ENGINES)('gapura keys rotate (service level)', (engine) => {
       details: 'Tanggal lahir anak seharusnya 2 Juni 2025, bukan 1 Juni 2025.',
     });
     await markRequestHandled(server.ctx, await staff('agency_admin'), request.id, 'Sudah diperbaiki.');
+    await answerAsApplicant(server.ctx, citizen, id, {
+      answers: {
+        requirements: 4,
+        procedure: 4,
+        time: 3,
+        cost: 4,
+        product: 4,
+        competence: 4,
+        behaviour: 4,
+        complaints: 3,
+        facilities: 3,
+      },
+      comment: 'Petugas Budi Santoso ramah.',
+    });
+    // A confidential complaint with a file, verified with a public text and postponed with a reason.
+    const complaint = await fileComplaint(server.ctx, citizen, {
+      mode: 'confidential',
+      reportType: 'pengaduan',
+      category: 'service_quality',
+      subject: { kind: 'service', ref: 'akta-kelahiran' },
+      text: 'Budi Santoso menunggu tiga jam di loket tanpa nomor antrean.',
+      mayPublish: true,
+      files: [PDF],
+      lang: 'id',
+      client: '10.60.0.1',
+    });
+    const complaintAdmin = await staff('complaint_admin');
+    await actAsStaff(server.ctx, complaintAdmin, complaint.id, {
+      action: 'verify',
+      rowVersion: 1,
+      publicText: 'Seorang warga menunggu tiga jam di loket tanpa nomor antrean.',
+    });
+    await actAsStaff(server.ctx, complaintAdmin, complaint.id, {
+      action: 'postpone',
+      rowVersion: 2,
+      comment: 'Menunggu keterangan tambahan dari pelapor.',
+    });
     return id;
   };
 
@@ -188,6 +246,8 @@ describe.each(ENGINES)('gapura keys rotate (service level)', (engine) => {
   ), async () => {
     const oldKeys = await activeDataKeys(rotator.ctx.db);
     const blindBefore = await blindKeys(rotator.ctx.db);
+    const secretsBefore = await secretKeys(rotator.ctx.db);
+    expect(secretsBefore).toHaveLength(DERIVED_SECRET_PURPOSES.length);
     const progress: string[] = [];
     const result = await rotateKeys(rotator.ctx.db, rotator.ctx.keyring, {
       batchSize: 3,
@@ -210,6 +270,8 @@ describe.each(ENGINES)('gapura keys rotate (service level)', (engine) => {
     expect(await retiredIds(rotator.ctx.db)).toEqual(new Set(oldKeys.values()));
     expect(new Set(result.destroyable)).toEqual(new Set(oldKeys.values()));
     expect(await blindKeys(rotator.ctx.db)).toEqual(blindBefore);
+    // Stored secrets are never rotated: a new one would invalidate every API token and code.
+    expect(await secretKeys(rotator.ctx.db)).toEqual(secretsBefore);
     const status = await keyStatus(rotator.ctx.db);
     expect(status.columns.every((c) => c.underRetired === 0)).toBe(true);
     expect(status.rotation).toBeUndefined();
@@ -235,10 +297,13 @@ describe.each(ENGINES)('gapura keys rotate (service level)', (engine) => {
     const read = await readAttachment(server.ctx, applicationId, upload?.id ?? '');
     expect(Buffer.from(read.bytes).equals(PDF)).toBe(true);
 
-    // Once it reloads its keys, the server writes under the new ones.
+    // Once it reloads its keys, the server writes under the new ones; its secrets stay.
+    const serverSecrets = secretsOf(server);
     await server.ctx.keyring.refreshActive();
     const written = server.ctx.keyring.encrypt(PLATFORM_SCOPE, 'x', 'users.name');
     expect(keyIdOf(written)).toBe(result.created.get(PLATFORM_SCOPE));
+    expect(secretsOf(server)).toEqual(serverSecrets);
+    expect(await secretKeys(server.ctx.db)).toEqual(secretsBefore);
   }, 120_000);
 
   it(onEngine(
@@ -420,6 +485,30 @@ describe.each(ENGINES)('gapura keys rotate (service level)', (engine) => {
   ), async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gapura-rewrap-'));
     try {
+      // An API token and a signed-in session (with its CSRF token), made under the old master key.
+      const admin = account('agency_admin');
+      const oldApp = await buildServer(server.ctx);
+      let session: { cookie: string; csrf: string };
+      let apiToken: string;
+      try {
+        session = await apiSignIn(oldApp, server, admin.email, admin.password);
+        const created = await oldApp.inject({
+          method: 'POST',
+          url: '/api/v1/admin/tokens',
+          cookies: { gapura_session: session.cookie },
+          headers: { 'x-csrf-token': session.csrf },
+          payload: { name: 'SIAK integrasi', scopes: ['applications:read'], expiresInDays: 30 },
+        });
+        expect(created.statusCode, created.body).toBe(201);
+        apiToken = created.json<{ token: string }>().token;
+      } finally {
+        await oldApp.close();
+      }
+      const secretsBefore = secretsOf(rotator);
+      // The token's service account added ciphertexts of its own.
+      const stored = await plaintexts(rotator);
+      expect(stored.size).toBeGreaterThan(before.size);
+
       const file = path.join(dir, 'new-master.key');
       const next = createMasterKeyFile(file, true);
       const keyCount = Number(
@@ -442,7 +531,7 @@ describe.each(ENGINES)('gapura keys rotate (service level)', (engine) => {
       // A process started with the new master key reads everything and signs people in.
       const restarted = await openTestContext(fresh, { GAPURA_MASTER_KEY_FILE: file });
       try {
-        expect(await plaintexts(restarted)).toEqual(before);
+        expect(await plaintexts(restarted)).toEqual(stored);
         const app = await buildServer(restarted.ctx);
         try {
           await apiSignIn(app, restarted, account('verifier').email, account('verifier').password);
@@ -451,9 +540,44 @@ describe.each(ENGINES)('gapura keys rotate (service level)', (engine) => {
         }
         const signing = await restarted.ctx.db.selectFrom('signing_keys').selectAll().execute();
         for (const key of signing)
-          expect(() =>
-            restarted.ctx.keyring.openWithMaster(key.private_key_enc, `signing-key:${key.id}`),
-          ).not.toThrow();
+          await expect(
+            restarted.ctx.keyring.openWithMaster(Buffer.from(key.private_key_enc), `signing-key:${key.id}`),
+          ).resolves.toBeInstanceOf(Buffer);
+
+        // The secrets are the ones stored before, not what the new master key would derive, so
+        // the token, the session's CSRF token and unused codes made before keep working.
+        expect(secretsOf(restarted)).toEqual(secretsBefore);
+        for (const purpose of DERIVED_SECRET_PURPOSES)
+          expect(restarted.ctx.keyring.derivedSecret(purpose)).not.toEqual(await next.deriveSecret(purpose));
+        const newApp = await buildServer(restarted.ctx);
+        try {
+          const inbox = await newApp.inject({
+            method: 'GET',
+            url: '/api/v1/inbox',
+            headers: { authorization: `Bearer ${apiToken}` },
+          });
+          expect(inbox.statusCode, inbox.body).toBe(200);
+          const another = await newApp.inject({
+            method: 'POST',
+            url: '/api/v1/admin/tokens',
+            cookies: { gapura_session: session.cookie },
+            headers: { 'x-csrf-token': session.csrf },
+            payload: { name: 'Sistem antrean', scopes: ['applications:read'], expiresInDays: 30 },
+          });
+          expect(another.statusCode, another.body).toBe(201);
+          const forged = await newApp.inject({
+            method: 'POST',
+            url: '/api/v1/admin/tokens',
+            cookies: { gapura_session: session.cookie },
+            headers: {
+              'x-csrf-token': `${session.csrf.startsWith('A') ? 'B' : 'A'}${session.csrf.slice(1)}`,
+            },
+            payload: { name: 'Sistem lain', scopes: ['applications:read'], expiresInDays: 30 },
+          });
+          expect(forged.statusCode).toBe(403);
+        } finally {
+          await newApp.close();
+        }
       } finally {
         await restarted.handle.close();
       }
@@ -470,7 +594,10 @@ describe.each(ENGINES)('gapura keys rotate (the command)', (engine) => {
   });
   afterAll(() => fresh?.cleanup());
 
-  it(onEngine(engine, 'rotates with progress on stderr, exits 0, and --status reports per table'), () => {
+  it(onEngine(
+    engine,
+    'rotates with progress on stderr, exits 0, and --status reports per table',
+  ), async () => {
     expect(runCli(['seed', '--demo'], fresh.env).status).toBe(0);
     const help = runCli(['keys', 'rotate', '--help'], fresh.env);
     expect(help.status).toBe(0);
@@ -493,5 +620,26 @@ describe.each(ENGINES)('gapura keys rotate (the command)', (engine) => {
     expect(wrong.stderr).toContain('--rewrap needs --new-master-key FILE');
     const unknown = runCli(['keys', 'rotate', '--scope', 'nowhere'], fresh.env);
     expect(unknown.status).toBe(2);
+
+    // --rewrap: the secrets stay what they were, so tokens and codes issued before keep working.
+    const old = await openTestContext(fresh);
+    const secretsBefore = secretsOf(old);
+    await old.handle.close();
+    const file = path.join(fresh.dataDir, 'next-master.key');
+    const rewrapped = runCli(
+      ['keys', 'rotate', '--no-new-keys', '--rewrap', '--new-master-key', file],
+      fresh.env,
+    );
+    expect(rewrapped.status, rewrapped.stderr).toBe(0);
+    expect(rewrapped.stdout).toMatch(/^Re-wrapped \d+ keys under /m);
+    expect(rewrapped.stdout).toContain(
+      'API tokens, open sign-in forms and unused verification or recovery codes keep working',
+    );
+    const restarted = await openTestContext(fresh, { GAPURA_MASTER_KEY_FILE: file });
+    try {
+      expect(secretsOf(restarted)).toEqual(secretsBefore);
+    } finally {
+      await restarted.handle.close();
+    }
   }, 180_000);
 });

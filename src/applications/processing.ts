@@ -19,8 +19,10 @@ import { contactChannels } from '../identity/service.ts';
 import { activeGrants } from '../identity/store.ts';
 import { notify } from '../notifications/service.ts';
 import { recordSubjects } from '../privacy/subjects.ts';
+import { inviteToSurvey } from '../survey/invite.ts';
 import { DomainError, FieldErrors, type FieldProblem } from '../web/domain-error.ts';
 import type { Lang } from '../web/i18n/index.ts';
+import { actionsFrom, fromStates, planMove } from '../workflow/engine.ts';
 import { printedFields } from './printed.ts';
 import {
   AnswerProblems,
@@ -68,9 +70,8 @@ export function actionDocumentKey(actionKey: string): string {
   return `_action:${actionKey}`;
 }
 
-export function fromStates(action: WorkflowAction): readonly string[] {
-  return typeof action.from === 'string' ? [action.from] : action.from;
-}
+/** The states an action starts from: the workflow engine's rule, re-exported for the inbox's modules. */
+export { fromStates };
 
 export function isApplicant(principal: Principal, row: Pick<ApplicationRow, 'applicant_id'>): boolean {
   return row.applicant_id !== null && row.applicant_id === principal.userId;
@@ -102,9 +103,7 @@ export function availableActions(
   application: Pick<ApplicationRow, 'agency_id' | 'applicant_id' | 'stage'>,
 ): WorkflowAction[] {
   if (state === null || application.stage !== 'active') return [];
-  return definition.workflow.actions.filter(
-    (a) => fromStates(a).includes(state) && mayTake(a, principal, application),
-  );
+  return actionsFrom(definition.workflow, state, (a) => mayTake(a, principal, application));
 }
 
 /** Top-level field keys of the form (a group is one key): what an officer can flag. */
@@ -243,10 +242,10 @@ export async function takeAction(
   if (row.stage !== 'active' || row.state === null || row.submitted_at === null)
     throw new DomainError('application.not_submitted');
   const { definition } = await definitionOf(ctx.db, row.service_version_id);
-  const action = definition.workflow.actions.find((a) => a.key === input.action);
-  if (!action || !fromStates(action).includes(row.state))
-    throw new DomainError('application.action_unavailable', { state: row.state });
-  if (!mayTake(action, actor, row)) throw new DomainError('auth.forbidden');
+  const move = planMove(definition.workflow, row.state, input.action, (a) => mayTake(a, actor, row));
+  if (!move.ok && move.refusal === 'forbidden') throw new DomainError('auth.forbidden');
+  if (!move.ok) throw new DomainError('application.action_unavailable', { state: row.state });
+  const { action, to: target } = move;
   const checked = checkInput(definition, action, input);
   if (checked.attachmentId !== null) await checkActionDocument(ctx, row, action, checked.attachmentId);
   if (
@@ -256,8 +255,6 @@ export async function takeAction(
   )
     throw new DomainError('application.identity_unverified');
 
-  const target = stateOf(definition, action.to);
-  if (!target) throw new DomainError('application.action_unavailable', { state: row.state });
   const agency = await agencyOf(ctx.db, row.agency_id);
   const calendar = await calendarFor(ctx, agency.id);
   const now = new Date();
@@ -344,6 +341,14 @@ export async function takeAction(
         input.lang,
         channels,
       );
+    // An application ended with a decision: its applicant is invited to the satisfaction survey.
+    await inviteToSurvey(ctx, trx, {
+      application: row,
+      outcome,
+      serviceName: definition.name,
+      lang: input.lang,
+      channels,
+    });
     if (document) await issueDocument(trx, ctx, document);
   });
   return {

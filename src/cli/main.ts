@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { findAgencyIdBySlug } from '../agencies/service.ts';
 import { createLogger, openContext, ProductionRefused, startServer } from '../app.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
-import { createMasterKeyFile, KeyError } from '../crypto/keyring.ts';
+import { KeyError } from '../crypto/errors.ts';
+import { createMasterKeyFile } from '../crypto/master-key-file.ts';
 import { MigrationFailed } from '../db/migrate.ts';
 import { formatDemoAccounts, isSeeded, seedDemo } from '../demo/seed.ts';
 import { MIN_PASSWORD_LENGTH } from '../identity/passwords.ts';
@@ -11,6 +12,7 @@ import { isStaffRole } from '../identity/roles.ts';
 import { createUser, findUserIdByEmail, totpSecretOf } from '../identity/service.ts';
 import { currentTotp } from '../identity/totp.ts';
 import { registerAuditCommands } from './audit.ts';
+import { registerBackupCommands } from './backup.ts';
 import { registerKeyRotation } from './keys-rotate.ts';
 import { registerPrivacyCommands } from './privacy.ts';
 import { registerServiceCommands } from './services.ts';
@@ -81,7 +83,7 @@ program
       const opened = await openContext(cfg, logger);
       let demoAccounts: string | undefined;
       if (cfg.mode === 'demo' && !(await isSeeded(opened.ctx))) {
-        const accounts = await seedDemo(opened.ctx);
+        const accounts = await seedDemo(opened.ctx, { history: true });
         demoAccounts = formatDemoAccounts(accounts, cfg.publicUrl);
       }
       const running = await startServer(opened);
@@ -120,7 +122,9 @@ program
       try {
         if (await isSeeded(opened.ctx))
           fail(['the database already holds agencies; demo data is loaded only once'], 1);
-        process.stdout.write(`${formatDemoAccounts(await seedDemo(opened.ctx), cfg.publicUrl)}\n`);
+        process.stdout.write(
+          `${formatDemoAccounts(await seedDemo(opened.ctx, { history: true }), cfg.publicUrl)}\n`,
+        );
       } finally {
         await opened.handle.close();
       }
@@ -222,6 +226,7 @@ keys
 const helpers = { run, config: () => config() };
 registerServiceCommands(program, helpers);
 registerAuditCommands(program, helpers);
+registerBackupCommands(program, helpers);
 registerPrivacyCommands(program, helpers);
 registerKeyRotation(keys, helpers);
 

@@ -15,6 +15,10 @@ export interface Database {
     name_id: string;
     name_en: string;
     timezone: string;
+    /** The agency's data protection officer (UU 27/2022 art. 53): a work contact, shown to the public. */
+    dpo_name: string | null;
+    dpo_email: string | null;
+    dpo_phone: string | null;
     created_at: string;
   };
   units: {
@@ -50,9 +54,11 @@ export interface Database {
     nik_bidx: string | null;
     nik_enc: string | null;
     /** Citizens start unverified until they enter the code sent to their e-mail or phone. */
-    status: 'unverified' | 'active' | 'suspended';
+    status: 'unverified' | 'active' | 'suspended' | 'closed';
     is_demo: number;
     created_at: string;
+    /** When the citizen closed the account; its personal data is gone from then on. */
+    closed_at: string | null;
   };
   role_grants: {
     id: string;
@@ -91,6 +97,8 @@ export interface Database {
     content: Buffer;
     created_at: string;
     sequenced_at: string | null;
+    /** The record the leaf is about (also in its content), for finding a record's events. */
+    subject_id: string | null;
   };
   audit_salts: { leaf_id: string; salt: Buffer };
   audit_nodes: { level: number; idx: number; hash: Buffer };
@@ -354,5 +362,128 @@ export interface Database {
     last_used_at: string | null;
     revoked_by: string | null;
     revoked_at: string | null;
+  };
+  // Satisfaction survey, SKM (src/survey)
+  /** One response per application: the nine answers (1–4, u1–u9 in the regulation's order) and a comment. */
+  survey_responses: {
+    id: string;
+    application_id: string;
+    agency_id: string;
+    service_id: string;
+    channel: 'online' | 'counter';
+    u1: number;
+    u2: number;
+    u3: number;
+    u4: number;
+    u5: number;
+    u6: number;
+    u7: number;
+    u8: number;
+    u9: number;
+    /** The optional comment, encrypted under the agency's key (it may name people). */
+    comment_enc: string | null;
+    answered_at: string;
+  };
+  /** The population served that an agency admin entered, per service and period (`2026`, `2026-Q1`, `2026-03`). */
+  survey_populations: {
+    service_id: string;
+    period: string;
+    population: number;
+    entered_by: string;
+    entered_at: string;
+  };
+  // Complaints, SP4N-LAPOR! (src/complaints)
+  /** A complaint's current state (a projection of its events); who filed it is never in clear. */
+  complaints: {
+    id: string;
+    /** Readable and unique, e.g. ADU-26-7KQ4-M9X3 (the tracking-number scheme). */
+    number: string;
+    /** The tracking secret printed on the receipt, encrypted. */
+    secret_enc: string;
+    mode: 'named' | 'confidential' | 'anonymous';
+    /** Blind index of the filing account (lists one's own complaints); null for a guest. */
+    owner_bidx: string | null;
+    /** The filing account's id, encrypted (for notifications). */
+    owner_enc: string | null;
+    /** A guest's name and contact (JSON), encrypted; null for an account or an anonymous report. */
+    reporter_enc: string | null;
+    /** Blind index of who filed (account, contact or address) with the normalised text: duplicates. */
+    dedupe_bidx: string;
+    report_type: 'aspirasi' | 'pengaduan' | 'permintaan_informasi';
+    category:
+      | 'service_quality'
+      | 'staff_conduct'
+      | 'fees'
+      | 'completion_time'
+      | 'requirements'
+      | 'facilities'
+      | 'information'
+      | 'other';
+    subject_kind: 'service' | 'agency' | 'application';
+    service_id: string | null;
+    application_id: string | null;
+    /** The agency the complainant named (directly, or through the service or application). */
+    target_agency_id: string | null;
+    /** The agency the complaint admin disposed it to. */
+    agency_id: string | null;
+    /** Kemendagri region code (dotted) where it happened. */
+    region_code: string | null;
+    text_enc: string;
+    /** The text as published, after staff removed personal data; null while unpublished. */
+    public_text_enc: string | null;
+    /** 1 when the complainant allows publishing. */
+    may_publish: number;
+    published_at: string | null;
+    lang: 'id' | 'en';
+    state: string;
+    row_version: number;
+    appeals: number;
+    follow_ups: number;
+    created_at: string;
+    updated_at: string;
+    state_entered_at: string;
+    state_due_at: string | null;
+    /** When an answered complaint closes itself if nobody replies. */
+    auto_close_at: string | null;
+    disposed_at: string | null;
+    closed_at: string | null;
+  };
+  complaint_events: {
+    id: string;
+    complaint_id: string;
+    kind: 'filed' | 'action' | 'redacted';
+    action: string | null;
+    from_state: string | null;
+    to_state: string | null;
+    /** Staff who acted; null for the complainant and the system. */
+    actor_id: string | null;
+    actor_role: 'complainant' | 'complaint_admin' | 'complaint_handler' | 'supervisor' | 'system';
+    /** The agency a disposition named. */
+    agency_id: string | null;
+    /** Reason, answer or appeal, encrypted. */
+    comment_enc: string | null;
+    created_at: string;
+  };
+  complaint_attachments: {
+    id: string;
+    complaint_id: string;
+    content_name: string;
+    mime: string;
+    size: number;
+    sha256_enc: string;
+    data_enc: Buffer;
+    created_at: string;
+  };
+  complaint_escalations: {
+    complaint_id: string;
+    deadline: string;
+    level: 'due_soon' | 'overdue';
+    created_at: string;
+  };
+  complaint_agency_settings: {
+    agency_id: string;
+    follow_up_days: number;
+    updated_by: string | null;
+    updated_at: string;
   };
 }

@@ -3,9 +3,12 @@ import { createAgency } from '../agencies/service.ts';
 import { countAgencies } from '../agencies/store.ts';
 import { demoDefinitionFiles, readDefinitionFile } from '../catalog/files.ts';
 import { importDefinition } from '../catalog/service.ts';
+import { seedComplaintsDemo } from '../complaints/demo.ts';
 import type { AppContext } from '../context.ts';
 import type { StaffRole } from '../identity/roles.ts';
 import { createUser } from '../identity/service.ts';
+import { seedOpenDataDemo } from '../opendata/demo.ts';
+import { seedSurveyDemo } from '../survey/demo.ts';
 
 export interface DemoAccount {
   role: StaffRole | 'citizen';
@@ -122,7 +125,12 @@ export async function isSeeded(ctx: AppContext): Promise<boolean> {
  * Demo agencies and one account per role (every staff role in every agency, the platform roles,
  * and two citizens). Returns the accounts with their passwords, which exist nowhere else.
  */
-export async function seedDemo(ctx: AppContext): Promise<DemoAccount[]> {
+/**
+ * Loads the demo agencies, accounts and services. `history` (the first demo start and
+ * `gapura seed --demo`) adds months of generated applications, survey answers and complaints so the
+ * dashboards look alive; tests leave it out.
+ */
+export async function seedDemo(ctx: AppContext, options: { history?: boolean } = {}): Promise<DemoAccount[]> {
   const accounts: DemoAccount[] = [];
   const add = async (account: Omit<DemoAccount, 'password'>, agencyId: string | null) => {
     const password = demoPassword();
@@ -154,6 +162,11 @@ export async function seedDemo(ctx: AppContext): Promise<DemoAccount[]> {
         nameId: agency.nameId,
         nameEn: agency.nameEn,
         timezone: 'Asia/Jakarta',
+        dpo: {
+          name: 'Pejabat Pelindungan Data Pribadi',
+          email: `ppdp.${agency.slug}@${DOMAIN}`,
+          phone: '(0271) 555 0100',
+        },
         units: [...agency.units],
       },
       null,
@@ -178,6 +191,11 @@ export async function seedDemo(ctx: AppContext): Promise<DemoAccount[]> {
     if (!parsed.ok) throw new Error(`demo service ${file} cannot be read`);
     await importDefinition(ctx, null, parsed.value, { publish: true });
   }
+  const history = options.history === true;
+  // Order matters: survey answers and complaints refer to the generated applications.
+  await seedOpenDataDemo(ctx, { history });
+  await seedSurveyDemo(ctx, { history });
+  await seedComplaintsDemo(ctx, { history });
   return accounts;
 }
 

@@ -1,6 +1,8 @@
+import { COMPLAINT_TEMPLATES } from '../complaints/templates.ts';
+import { SURVEY_TEMPLATES } from '../survey/templates.ts';
 import type { Lang } from '../web/i18n/index.ts';
 
-interface Template {
+export interface Template {
   subject: string;
   body: string;
 }
@@ -10,6 +12,8 @@ interface Template {
  * a template with an unknown placeholder keeps it visibly, which a test catches.
  */
 export const TEMPLATES = {
+  ...COMPLAINT_TEMPLATES,
+  ...SURVEY_TEMPLATES,
   'account.verification_code': {
     id: {
       subject: 'Kode verifikasi Gapura: {code}',

@@ -43,6 +43,8 @@ const STATUS: Record<string, number> = {
   'application.identity_unverified': 409,
   'application.claimed': 409,
   'document.already_revoked': 409,
+  'survey.already_answered': 409,
+  'survey.not_open': 409,
   'staff.lockout': 409,
   'staff.shared_account': 409,
   'staff.no_roles': 409,
@@ -53,6 +55,13 @@ const STATUS: Record<string, number> = {
   'upload.type_not_allowed': 415,
   'upload.too_many': 409,
   'upload.corrupt': 500,
+  'complaint.duplicate': 409,
+  'complaint.changed': 409,
+  'complaint.closed': 409,
+  'complaint.action_unavailable': 409,
+  'complaint.appeal_used': 409,
+  'complaint.track_failed': 404,
+  'complaint.not_publishable': 409,
   internal: 500,
 };
 
@@ -66,7 +75,10 @@ export interface MappedError {
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'EPIPE',
   'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
@@ -77,7 +89,10 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_IOERR',
   'SQLITE_CANTOPEN',
   '57P01',
+  '57P02',
   '57P03',
+  '08000',
+  '08003',
   '08006',
   '08001',
   '25006',
@@ -86,6 +101,14 @@ const UNAVAILABLE_CODES = new Set([
 function errorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
   return String(err.code);
+}
+
+/**
+ * better-sqlite3 reports SQLite's extended result codes (`SQLITE_IOERR_WRITE` when a write is
+ * refused, `SQLITE_READONLY_DBMOVED`, …): they are unavailability as much as their primary code.
+ */
+function isUnavailable(code: string): boolean {
+  return UNAVAILABLE_CODES.has(code) || UNAVAILABLE_CODES.has(/^SQLITE_[A-Z]+/.exec(code)?.[0] ?? '');
 }
 
 /** Turns any thrown value into a status, a stable code and safe details (never a stack or SQL). */
@@ -116,7 +139,7 @@ export function mapError(err: unknown): MappedError {
   }
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
     return { status: 415, code: 'request.unsupported_type', details: {} };
-  if (code !== undefined && UNAVAILABLE_CODES.has(code)) {
+  if (code !== undefined && isUnavailable(code)) {
     return { status: 503, code: 'service.unavailable', details: {}, retryAfterSeconds: 5 };
   }
   if (typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number') {

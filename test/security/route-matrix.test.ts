@@ -30,6 +30,10 @@ const EXPECTED: Record<string, { access: Access; url?: string }> = {
   'HEAD /static/*': { access: 'anyone', url: '/static/gapura.css' },
   'GET /api/v1/agencies': { access: 'anyone' },
   'POST /api/v1/agencies': { access: ['platform_admin'] },
+  'PUT /api/v1/agencies/:slug/dpo': {
+    access: ['platform_admin'],
+    url: '/api/v1/agencies/no-such-agency/dpo',
+  },
   'GET /api/v1/audit/sth': { access: 'anyone' },
   'GET /api/v1/audit/sth/:size': { access: 'anyone', url: '/api/v1/audit/sth/1' },
   'GET /api/v1/audit/heads': { access: 'anyone' },
@@ -261,6 +265,7 @@ const EXPECTED: Record<string, { access: Access; url?: string }> = {
   'GET /admin/platform/agencies': { access: ['platform_admin'] },
   'POST /admin/platform/agencies': { access: ['platform_admin'] },
   'POST /admin/platform/units': { access: ['platform_admin'] },
+  'POST /admin/platform/dpo': { access: ['platform_admin'] },
   'GET /admin/platform/holidays': { access: ['platform_admin'] },
   'POST /admin/platform/holidays': { access: ['platform_admin'] },
   'POST /admin/platform/holidays/:id/remove': {
@@ -277,6 +282,7 @@ const EXPECTED: Record<string, { access: Access; url?: string }> = {
   'GET /account/privacy/export': { access: 'citizen' },
   'POST /account/privacy/correction': { access: 'citizen' },
   'POST /account/privacy/deletion': { access: 'citizen' },
+  'POST /account/privacy/close': { access: 'citizen' },
   'POST /account/privacy/consent': { access: 'citizen' },
   'GET /api/v1/me/access-log': { access: 'citizen' },
   'GET /api/v1/me/export': { access: 'citizen' },
@@ -377,6 +383,105 @@ const EXPECTED: Record<string, { access: Access; url?: string }> = {
   'GET /api/v1/admin/services/:slug/diff': {
     access: { ownAgency: ['agency_admin'] },
     url: '/api/v1/admin/services/akta-kelahiran/diff?from=1&to=1',
+  },
+  // Complaints ---------------------------------------------------------------------------------
+  'POST /api/v1/complaints': { access: 'anyone' },
+  'GET /api/v1/complaints': { access: 'anyone' },
+  'GET /api/v1/complaints/:number': { access: 'anyone', url: '/api/v1/complaints/ADU-26-0000-0000' },
+  'POST /api/v1/complaints/track': { access: 'anyone' },
+  'POST /api/v1/complaints/track/actions': { access: 'anyone' },
+  'GET /api/v1/complaints/mine': { access: 'citizen' },
+  'POST /api/v1/complaints/mine/:id/actions': {
+    access: 'citizen',
+    url: `/api/v1/complaints/mine/${UNKNOWN_ID}/actions`,
+  },
+  'GET /api/v1/complaints/queue': { access: ['complaint_admin', 'complaint_handler', 'supervisor'] },
+  'GET /api/v1/complaints/queue/:id': {
+    access: ['complaint_admin', 'complaint_handler', 'supervisor'],
+    url: `/api/v1/complaints/queue/${UNKNOWN_ID}`,
+  },
+  'POST /api/v1/complaints/queue/:id/actions': {
+    access: ['complaint_admin', 'complaint_handler', 'supervisor'],
+    url: `/api/v1/complaints/queue/${UNKNOWN_ID}/actions`,
+  },
+  'PUT /api/v1/complaints/queue/:id/redaction': {
+    access: ['complaint_admin', 'complaint_handler', 'supervisor'],
+    url: `/api/v1/complaints/queue/${UNKNOWN_ID}/redaction`,
+  },
+  'GET /complaints': { access: 'anyone' },
+  'GET /complaints/new': { access: 'anyone' },
+  'POST /complaints/new': { access: 'anyone' },
+  'GET /complaints/track': { access: 'anyone' },
+  'POST /complaints/track': { access: 'anyone' },
+  'POST /complaints/track/actions': { access: 'anyone' },
+  'GET /complaints/:number': { access: 'anyone', url: '/complaints/ADU-26-0000-0000' },
+  'GET /complaints/mine': { access: 'citizen' },
+  'GET /complaints/mine/:id': { access: 'citizen', url: `/complaints/mine/${UNKNOWN_ID}` },
+  'POST /complaints/mine/:id/actions': { access: 'citizen', url: `/complaints/mine/${UNKNOWN_ID}/actions` },
+  'GET /complaints/admin': { access: ['complaint_admin'] },
+  'GET /complaints/admin/settings': { access: ['complaint_admin'] },
+  'POST /complaints/admin/settings': { access: ['complaint_admin'] },
+  'GET /complaints/inbox': { access: ['complaint_handler', 'supervisor'] },
+  'GET /complaints/staff/:id': {
+    access: ['complaint_admin', 'complaint_handler', 'supervisor'],
+    url: `/complaints/staff/${UNKNOWN_ID}`,
+  },
+  'POST /complaints/staff/:id/actions': {
+    access: ['complaint_admin', 'complaint_handler', 'supervisor'],
+    url: `/complaints/staff/${UNKNOWN_ID}/actions`,
+  },
+  'POST /complaints/staff/:id/redaction': {
+    access: ['complaint_admin', 'complaint_handler', 'supervisor'],
+    url: `/complaints/staff/${UNKNOWN_ID}/redaction`,
+  },
+  'GET /complaints/staff/:id/attachments/:attachmentId': {
+    access: ['complaint_admin', 'complaint_handler', 'supervisor'],
+    url: `/complaints/staff/${UNKNOWN_ID}/attachments/${UNKNOWN_ID}`,
+  },
+  // Satisfaction survey ------------------------------------------------------------------------
+  'GET /applications/:id/survey': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/survey` },
+  'POST /applications/:id/survey': { access: 'citizen', url: `/applications/${UNKNOWN_ID}/survey` },
+  'POST /api/v1/applications/:id/survey': {
+    access: 'citizen',
+    url: `/api/v1/applications/${UNKNOWN_ID}/survey`,
+  },
+  'GET /counter/survey': { access: ['counter_officer'] },
+  'GET /counter/survey/:id': { access: ['counter_officer'], url: `/counter/survey/${UNKNOWN_ID}` },
+  'POST /counter/survey/:id': { access: ['counter_officer'], url: `/counter/survey/${UNKNOWN_ID}` },
+  'GET /admin/survey': {
+    access: { ownAgency: ['agency_admin', 'supervisor'] },
+    url: '/admin/survey?agency=disdukcapil',
+  },
+  'GET /admin/survey/population': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/admin/survey/population?agency=disdukcapil',
+  },
+  'POST /admin/survey/population': {
+    access: { ownAgency: ['agency_admin'] },
+    url: '/admin/survey/population?agency=disdukcapil',
+  },
+  'GET /api/v1/survey/ikm': {
+    access: { ownAgency: ['agency_admin', 'supervisor'] },
+    url: '/api/v1/survey/ikm?agency=disdukcapil&period=2026',
+  },
+  // Open data ----------------------------------------------------------------------------------
+  'GET /open-data': { access: 'anyone' },
+  'GET /open-data/agencies/:agency': { access: 'anyone', url: '/open-data/agencies/disdukcapil' },
+  'GET /open-data/services/:service': { access: 'anyone', url: '/open-data/services/sktm' },
+  'GET /api/v1/open-data': { access: 'anyone' },
+  'GET /api/v1/open-data/figures.csv': { access: 'anyone' },
+  'GET /api/v1/open-data/agencies/:agency': {
+    access: 'anyone',
+    url: '/api/v1/open-data/agencies/disdukcapil',
+  },
+  'GET /api/v1/open-data/agencies/:agency/figures.csv': {
+    access: 'anyone',
+    url: '/api/v1/open-data/agencies/disdukcapil/figures.csv',
+  },
+  'GET /api/v1/open-data/services/:service': { access: 'anyone', url: '/api/v1/open-data/services/sktm' },
+  'GET /api/v1/open-data/services/:service/figures.csv': {
+    access: 'anyone',
+    url: '/api/v1/open-data/services/sktm/figures.csv',
   },
 };
 

@@ -31,6 +31,9 @@ export function CounterHomePage(props: {
     <Layout page={page} title={title}>
       <h1>{title}</h1>
       <p class="g-lead">{tr(page, 'applications.counter_lead')}</p>
+      <p>
+        <a href="/counter/survey">{tr(page, 'survey.counter_link')}</a>
+      </p>
       {props.drafts.length > 0 ? (
         <section aria-labelledby="counter-drafts">
           <h2 id="counter-drafts">

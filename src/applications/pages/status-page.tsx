@@ -1,6 +1,8 @@
+import type { TrailEvent } from '../../audit/service.ts';
 import type { ServiceDefinition, WorkflowAction } from '../../catalog/schemas.ts';
 import { APPLICANT_ROLE } from '../../catalog/schemas.ts';
 import type { DocumentSummary } from '../../documents/service.ts';
+import { isMessageKey } from '../../web/i18n/index.ts';
 import { Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
 import type { RevisionRequest } from '../processing.ts';
 import type { ApplicationDetail, ApplicationView } from '../service.ts';
@@ -75,6 +77,8 @@ export interface StatusExtras {
   documents?: readonly DocumentSummary[];
   /** For a rejection: the reason the agency gave (null when it gave none). */
   rejectionReason?: string | null | undefined;
+  /** The application's events in the public audit log, with their inclusion proofs checked. */
+  auditTrail?: readonly TrailEvent[];
   /** What the applicant just did (a notice on top). */
   done?: 'resubmitted' | 'withdrawn' | undefined;
 }
@@ -124,6 +128,57 @@ function DocumentCard(props: {
       <p class="g-muted">{tr(page, 'applications.document_verify_hint')}</p>
     </div>
   );
+}
+
+/**
+ * The application's events as the public audit log holds them: what, when, the leaf index, and a
+ * mark when the leaf's inclusion proof verifies against the latest signed tree head.
+ */
+function AuditTrail(props: { page: PageContext; events: readonly TrailEvent[] }) {
+  const { page } = props;
+  const verified = props.events.filter((e) => e.verified).length;
+  return (
+    <details class="g-app-details" id="audit">
+      <summary>
+        {tr(page, 'applications.audit_title')}{' '}
+        <span class="g-muted">
+          {tr(page, 'applications.audit_count', { verified, total: props.events.length })}
+        </span>
+      </summary>
+      <p>{tr(page, 'applications.audit_lead')}</p>
+      <ol class="g-history">
+        {props.events.map((e) => (
+          <li>
+            <span class="g-history__when">{dateTimeText(page.lang, e.time)}</span>{' '}
+            <span safe>{auditEventText(page, e.type)}</span>{' '}
+            {e.leafIndex === null ? (
+              <span class="g-muted">{tr(page, 'applications.audit_pending')}</span>
+            ) : (
+              <>
+                <span class="g-muted">{tr(page, 'applications.audit_leaf', { index: e.leafIndex })}</span>{' '}
+                {e.verified && e.treeSize !== null ? (
+                  <a
+                    class="g-verified"
+                    href={`/api/v1/audit/proof/inclusion?leaf_index=${e.leafIndex}&tree_size=${e.treeSize}`}
+                  >
+                    {tr(page, 'applications.audit_verified', { size: e.treeSize })}
+                  </a>
+                ) : (
+                  <span class="g-muted">{tr(page, 'applications.audit_not_yet')}</span>
+                )}
+              </>
+            )}
+          </li>
+        ))}
+      </ol>
+      <p class="g-muted">{tr(page, 'applications.audit_how')}</p>
+    </details>
+  );
+}
+
+function auditEventText(page: PageContext, type: string): string {
+  const key = `audit_event.${type}`;
+  return isMessageKey(key) ? tr(page, key) : type;
 }
 
 /** GET /applications/:id: where the application stands, what happens next, its history and answers. */
@@ -260,6 +315,19 @@ export function StatusPage(props: { page: PageContext; detail: ApplicationDetail
           ) : (
             ''
           )}
+          {detail.stage === 'closed' && (detail.outcome === 'approved' || detail.outcome === 'rejected') ? (
+            <section aria-labelledby="survey-title">
+              <h2 id="survey-title">{tr(page, 'survey.status_title')}</h2>
+              <p>{tr(page, 'survey.status_lead')}</p>
+              <p>
+                <a class="g-button g-button--secondary" href={`${base}/survey`}>
+                  {tr(page, 'survey.status_link')}
+                </a>
+              </p>
+            </section>
+          ) : (
+            ''
+          )}
           <h2>{tr(page, 'applications.next_title')}</h2>
           {next === undefined || next.terminal ? (
             <p>{tr(page, 'applications.next_done')}</p>
@@ -301,6 +369,12 @@ export function StatusPage(props: { page: PageContext; detail: ApplicationDetail
           <p>
             <a href={`${base}/receipt`}>{tr(page, 'applications.see_receipt')}</a>
           </p>
+          <p class="g-app-complain">
+            {tr(page, 'complaints.complain_about_application_hint')}{' '}
+            <a href={`/complaints/new?application=${detail.id}`}>
+              {tr(page, 'complaints.complain_about_application')}
+            </a>
+          </p>
         </>
       )}
 
@@ -313,6 +387,12 @@ export function StatusPage(props: { page: PageContext; detail: ApplicationDetail
           </li>
         ))}
       </ol>
+
+      {props.auditTrail && props.auditTrail.length > 0 ? (
+        <AuditTrail page={page} events={props.auditTrail} />
+      ) : (
+        ''
+      )}
 
       <details class="g-app-details">
         <summary>{tr(page, 'applications.answers_title')}</summary>

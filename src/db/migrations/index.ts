@@ -12,6 +12,10 @@ import { m009Documents } from './009-documents.ts';
 import { m010Attachments } from './010-attachments.ts';
 import { m011Privacy } from './011-privacy.ts';
 import { m012Staff } from './012-staff.ts';
+import { m013SubjectsAndDpo } from './013-subjects-and-dpo.ts';
+import { m014Complaints } from './014-complaints.ts';
+import { m015Survey } from './015-survey.ts';
+import { m016OpenData } from './016-open-data.ts';
 
 /** A forward-only schema change. `up` runs inside a transaction together with its record. */
 export interface Migration {
@@ -34,4 +38,8 @@ export const migrations: readonly Migration[] = [
   m010Attachments,
   m011Privacy,
   m012Staff,
+  m013SubjectsAndDpo,
+  m014Complaints,
+  m015Survey,
+  m016OpenData,
 ];

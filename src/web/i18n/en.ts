@@ -1,13 +1,16 @@
 /** English. The type makes a key missing here (or extra) a compile error. */
 import { applicationsEn } from './applications.ts';
 import { catalogueEn } from './catalogue.ts';
+import { complaintsEn } from './complaints.ts';
 import { designerEn } from './designer.ts';
 import { documentsEn } from './documents.ts';
 import type { MessageKey } from './id.ts';
 import { inboxEn } from './inbox.ts';
 import { notificationsEn } from './notifications.ts';
+import { openDataEn } from './opendata.ts';
 import { privacyEn } from './privacy.ts';
 import { staffEn } from './staff.ts';
+import { surveyEn } from './survey.ts';
 
 export const en: Record<MessageKey, string> = {
   ...applicationsEn,
@@ -18,6 +21,9 @@ export const en: Record<MessageKey, string> = {
   ...notificationsEn,
   ...catalogueEn,
   ...designerEn,
+  ...complaintsEn,
+  ...surveyEn,
+  ...openDataEn,
   'app.name': 'Gapura',
   'app.tagline': 'Every public service in one place',
   'layout.skip': 'Skip to main content',
@@ -25,6 +31,7 @@ export const en: Record<MessageKey, string> = {
   'layout.language': 'Language',
   'layout.switch_language': 'Bahasa Indonesia',
   'nav.home': 'Home',
+  'nav.complaints': 'Complaints',
   'nav.services': 'Services',
   'nav.my_services': 'Manage services',
   'nav.staff': 'Staff',

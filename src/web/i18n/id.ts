@@ -1,12 +1,15 @@
 /** Bahasa Indonesia: the default language. Every key here must exist in en.ts too (a type error otherwise). */
 import { applicationsId } from './applications.ts';
 import { catalogueId } from './catalogue.ts';
+import { complaintsId } from './complaints.ts';
 import { designerId } from './designer.ts';
 import { documentsId } from './documents.ts';
 import { inboxId } from './inbox.ts';
 import { notificationsId } from './notifications.ts';
+import { openDataId } from './opendata.ts';
 import { privacyId } from './privacy.ts';
 import { staffId } from './staff.ts';
+import { surveyId } from './survey.ts';
 
 export const id = {
   ...applicationsId,
@@ -17,6 +20,9 @@ export const id = {
   ...notificationsId,
   ...catalogueId,
   ...designerId,
+  ...complaintsId,
+  ...surveyId,
+  ...openDataId,
   'app.name': 'Gapura',
   'app.tagline': 'Semua layanan publik di satu tempat',
   'layout.skip': 'Langsung ke isi halaman',
@@ -24,6 +30,7 @@ export const id = {
   'layout.language': 'Bahasa',
   'layout.switch_language': 'English',
   'nav.home': 'Beranda',
+  'nav.complaints': 'Pengaduan',
   'nav.services': 'Layanan',
   'nav.my_services': 'Kelola layanan',
   'nav.staff': 'Petugas',

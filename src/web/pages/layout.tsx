@@ -58,6 +58,7 @@ export function Layout(props: {
             <nav class="g-header__nav" aria-label={tr(page, 'nav.main')}>
               <a href="/">{tr(page, 'nav.home')}</a>
               <a href="/services">{tr(page, 'nav.services')}</a>
+              <a href="/complaints">{tr(page, 'nav.complaints')}</a>
               {page.principal?.kind === 'citizen' ? (
                 <a href="/applications">{tr(page, 'applications.my_title')}</a>
               ) : (
@@ -65,6 +66,13 @@ export function Layout(props: {
               )}
               {INBOX_ROLES.some((role) => hasRole(page.principal, role)) ? (
                 <a href="/inbox">{tr(page, 'inbox.title')}</a>
+              ) : (
+                ''
+              )}
+              {hasRole(page.principal, 'complaint_admin') ? (
+                <a href="/complaints/admin">{tr(page, 'complaints.admin_title')}</a>
+              ) : hasRole(page.principal, 'complaint_handler') || hasRole(page.principal, 'supervisor') ? (
+                <a href="/complaints/inbox">{tr(page, 'complaints.inbox_title')}</a>
               ) : (
                 ''
               )}
@@ -107,7 +115,9 @@ export function Layout(props: {
           <main id="main" class="g-main" tabindex="-1">
             {props.children as 'safe'}
           </main>
-          <footer class="g-footer">{tr(page, 'footer.text')}</footer>
+          <footer class="g-footer">
+            {tr(page, 'footer.text')} <a href="/open-data">{tr(page, 'opendata.footer_link')}</a>
+          </footer>
         </body>
       </html>
     </>
