@@ -5,8 +5,12 @@ import path from 'node:path';
 import { type BenchOptions, type BenchRow, ROOT, type Scenario } from './lib.ts';
 import { actionsScenario } from './scenarios/actions.ts';
 import { auditScenario } from './scenarios/audit.ts';
+import { auditlogScenario } from './scenarios/auditlog.ts';
 import { encryptionScenario } from './scenarios/encryption.ts';
+import { opendataScenario } from './scenarios/opendata.ts';
+import { scaleoutScenario } from './scenarios/scaleout.ts';
 import { serverScenario } from './scenarios/server.ts';
+import { slownetScenario } from './scenarios/slownet.ts';
 import { submitScenario } from './scenarios/submit.ts';
 import { validationScenario } from './scenarios/validation.ts';
 
@@ -17,7 +21,11 @@ const SCENARIOS: Scenario[] = [
   serverScenario,
   submitScenario,
   encryptionScenario,
+  auditlogScenario,
   actionsScenario,
+  opendataScenario,
+  slownetScenario,
+  scaleoutScenario,
 ];
 
 function parseArgs(argv: string[]): {

@@ -3,6 +3,8 @@
  * applications whose state deadline or overall deadline is due soon or past. A marker row per
  * application, deadline and level makes the check idempotent — running it again, or on two nodes
  * at once, notifies nobody twice; a new deadline (the application moved on) escalates afresh.
+ * The cluster runs it once per period (`CLUSTER_JOBS` in app.ts claims each run for one node), so
+ * the nodes do not all repeat the same reads; the markers still guard a run that outlasts its lease.
  */
 import { localDate } from '../calendar/calendar.ts';
 import { calendarFor } from '../calendar/service.ts';

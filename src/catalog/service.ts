@@ -473,7 +473,11 @@ interface CatalogueSnapshot {
   index: SearchIndex;
 }
 
-const snapshots = new WeakMap<AppContext, CatalogueSnapshot>();
+/**
+ * One snapshot per database handle read from: the primary's and, with DATABASE_REPLICA_URL, the
+ * replica's (the same handle, and so one snapshot, without a replica).
+ */
+const snapshots = new WeakMap<Db, CatalogueSnapshot>();
 
 function entryOf(row: Awaited<ReturnType<typeof store.listPublishedRows>>[number], d: ServiceDefinition) {
   const entry: CatalogueEntry = {
@@ -492,11 +496,11 @@ function entryOf(row: Awaited<ReturnType<typeof store.listPublishedRows>>[number
   return entry;
 }
 
-async function catalogue(ctx: AppContext): Promise<CatalogueSnapshot> {
-  const fingerprint = await store.catalogueFingerprint(ctx.db);
-  const cached = snapshots.get(ctx);
+async function catalogue(db: Db): Promise<CatalogueSnapshot> {
+  const fingerprint = await store.catalogueFingerprint(db);
+  const cached = snapshots.get(db);
   if (cached?.fingerprint === fingerprint) return cached;
-  const services = (await store.listPublishedRows(ctx.db)).map((row) => {
+  const services = (await store.listPublishedRows(db)).map((row) => {
     // Published documents were validated before publishing and are never changed afterwards.
     const definition = JSON.parse(row.definition) as ServiceDefinition;
     return { entry: entryOf(row, definition), versionId: row.id, definition };
@@ -521,15 +525,18 @@ async function catalogue(ctx: AppContext): Promise<CatalogueSnapshot> {
     bySlug: new Map(services.map((s) => [s.entry.slug, s])),
     index,
   };
-  snapshots.set(ctx, snapshot);
+  snapshots.set(db, snapshot);
   return snapshot;
 }
 
 export const MAX_PER_PAGE = 100;
 
-/** Published services matching words (typo-tolerant), an agency and a category; best matches first. */
+/**
+ * Published services matching words (typo-tolerant), an agency and a category; best matches first.
+ * Read from the replica when there is one: a listing may show a publish a moment late.
+ */
 export async function searchCatalogue(ctx: AppContext, query: CatalogueQuery): Promise<CataloguePage> {
-  const snapshot = await catalogue(ctx);
+  const snapshot = await catalogue(ctx.readDb);
   const words = query.q?.trim() ?? '';
   let entries =
     words === ''
@@ -550,9 +557,12 @@ export async function searchCatalogue(ctx: AppContext, query: CatalogueQuery): P
   };
 }
 
-/** The published version of a service, or not found. */
+/**
+ * The published version of a service, or not found. From the primary, never the replica: filing
+ * takes the version it files under from here, which must be the one published now.
+ */
 export async function getPublished(ctx: AppContext, slug: string): Promise<PublishedService> {
-  const found = (await catalogue(ctx)).bySlug.get(slug);
+  const found = (await catalogue(ctx.db)).bySlug.get(slug);
   if (!found) throw notFound();
   return found;
 }

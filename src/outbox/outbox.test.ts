@@ -93,8 +93,14 @@ describe.each(ENGINES)('outbox', (engine) => {
       expect(done.status).toBe('done');
 
       const deadId = await enqueue(db, 'test.unknown', {});
-      const job = { id: deadId, topic: 'test.unknown', payload: {}, attempts: MAX_ATTEMPTS };
-      await markFailed(db, job, 'no handler');
+      await db
+        .updateTable('outbox')
+        .set({ attempts: MAX_ATTEMPTS - 1 })
+        .where('id', '=', deadId)
+        .execute();
+      const job = (await claimJobs(db, engine, 100, 60_000)).find((j) => j.id === deadId);
+      expect(job?.attempts).toBe(MAX_ATTEMPTS);
+      if (job) await markFailed(db, job, 'no handler');
       const dead = await db
         .selectFrom('outbox')
         .select('status')

@@ -30,6 +30,8 @@ export interface ClaimedJob {
   topic: string;
   payload: unknown;
   attempts: number;
+  /** The lease this claim set: it identifies the claim, so a claim taken over cannot release the job. */
+  leaseUntil: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function claimJobs(
   now = Date.now(),
 ): Promise<ClaimedJob[]> {
   const nowText = nowIso(now);
+  const leaseUntil = nowIso(now + leaseMs);
   const due = db
     .selectFrom('outbox')
     .select('id')
@@ -56,7 +59,7 @@ export async function claimJobs(
     .$if(engine === 'postgres', (qb) => qb.forUpdate().skipLocked());
   const rows = await db
     .updateTable('outbox')
-    .set((eb) => ({ lease_until: nowIso(now + leaseMs), attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({ lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', due)
     .returning(['id', 'topic', 'payload', 'attempts'])
     .execute();
@@ -65,6 +68,7 @@ export async function claimJobs(
     topic: r.topic,
     payload: JSON.parse(r.payload),
     attempts: Number(r.attempts),
+    leaseUntil,
   }));
 }
 
@@ -84,6 +88,12 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
   return Math.round(base * (0.75 + random() * 0.5));
 }
 
+/**
+ * Schedules a retry, or gives up after the last attempt. Only while the job is still held by this
+ * claim: when a worker outlived its lease and another node took the job over, a late failure here
+ * must not release the job that node is delivering (a third node would deliver it again).
+ * (A late success still marks the job done: it was delivered.)
+ */
 export async function markFailed(db: Db, job: ClaimedJob, error: string, now = Date.now()): Promise<void> {
   const dead = job.attempts >= MAX_ATTEMPTS;
   await db
@@ -95,5 +105,7 @@ export async function markFailed(db: Db, job: ClaimedJob, error: string, now = D
       last_error: error.slice(0, 500),
     })
     .where('id', '=', job.id)
+    .where('status', '=', 'pending')
+    .where('lease_until', '=', job.leaseUntil)
     .execute();
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import { claimJobs, markDone, markFailed } from './outbox.ts';
+import { type ClaimedJob, claimJobs, markDone, markFailed } from './outbox.ts';
 
 export type JobHandler = (ctx: AppContext, payload: unknown) => Promise<void>;
 
@@ -53,22 +53,30 @@ export class OutboxWorker {
       this.options.batchSize ?? 20,
       this.options.leaseMs ?? 60_000,
     );
-    for (const job of jobs) {
-      const handler = this.handlers.get(job.topic);
-      try {
-        if (!handler) throw new Error(`no handler for topic ${job.topic}`);
-        await handler(this.ctx, job.payload);
-        await markDone(this.ctx.db, job.id);
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        this.ctx.logger.warn(
-          { job: job.id, topic: job.topic, attempts: job.attempts },
-          'outbox job failed; will retry',
-        );
-        await markFailed(this.ctx.db, job, message);
-      }
-    }
+    // Side by side, not one after another: a stalled gateway then costs one timeout per batch
+    // instead of one per job (20 × 15 s, far past the lease, so other nodes claimed the same jobs
+    // again meanwhile).
+    // The pass ends when every job has: a failure to record one (the database gone) ends it.
+    const handled = await Promise.allSettled(jobs.map((job) => this.handle(job)));
+    const failed = handled.find((h) => h.status === 'rejected');
+    if (failed) throw failed.reason;
     return jobs.length;
+  }
+
+  private async handle(job: ClaimedJob): Promise<void> {
+    const handler = this.handlers.get(job.topic);
+    try {
+      if (!handler) throw new Error(`no handler for topic ${job.topic}`);
+      await handler(this.ctx, job.payload);
+      await markDone(this.ctx.db, job.id);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.ctx.logger.warn(
+        { job: job.id, topic: job.topic, attempts: job.attempts },
+        'outbox job failed; will retry',
+      );
+      await markFailed(this.ctx.db, job, message);
+    }
   }
 
   async stop(): Promise<void> {
