@@ -19,6 +19,8 @@ export interface BenchRow {
   target?: string;
   pass?: boolean;
   note?: string;
+  /** Which run measured the row (set by run.ts): `--only` keeps the other scenarios' rows. */
+  measured?: { scenario: string; date: string; commit: string; mode: string };
 }
 
 export interface BenchOptions {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BenchOptions, type BenchRow, ROOT, type Scenario } from './lib.ts';
@@ -53,11 +53,11 @@ function markdown(rows: BenchRow[], meta: Record<string, string>): string {
     '',
     ...Object.entries(meta).map(([k, v]) => `- ${k}: ${v}`),
     '',
-    '| Scenario | Engine | Figure | Value | Baseline | Ratio | Target | Result | Note |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| Scenario | Engine | Figure | Value | Baseline | Ratio | Target | Result | Note | Measured |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.scenario} | ${r.engine} | ${r.figure} | ${format(r.value)} ${r.unit} | ${format(r.baseline)} | ${format(r.ratio)} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'pass' : '**FAIL**'} | ${r.note ?? ''} |`,
+        `| ${r.scenario} | ${r.engine} | ${r.figure} | ${format(r.value)} ${r.unit} | ${format(r.baseline)} | ${format(r.ratio)} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'pass' : '**FAIL**'} | ${r.note ?? ''} | ${r.measured ? `${r.measured.date.slice(0, 10)} ${r.measured.commit} ${r.measured.mode}` : ''} |`,
     ),
     '',
   ];
@@ -78,10 +78,10 @@ const options: BenchOptions = {
 const selected = SCENARIOS.filter(
   (s) => (args.only ?? args.profile) === undefined || s.name === (args.only ?? args.profile),
 );
-const rows: BenchRow[] = [];
+const measured: { run: string; row: BenchRow }[] = [];
 for (const scenario of selected) {
   process.stderr.write(`bench: ${scenario.name}…\n`);
-  rows.push(...(await scenario.run(options)));
+  for (const row of await scenario.run(options)) measured.push({ run: scenario.name, row });
 }
 const commit = (() => {
   try {
@@ -96,6 +96,32 @@ const meta = {
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   mode: args.quick ? 'quick' : 'full',
 };
+const rows: BenchRow[] = measured.map(({ run, row }) => ({
+  ...row,
+  measured: { scenario: run, date: meta.date, commit, mode: meta.mode },
+}));
+const latestFile = path.join(ROOT, 'bench/results/latest.json');
+if (args.only && existsSync(latestFile)) {
+  // One scenario re-measured: the other scenarios' rows stay, each with the run that measured it.
+  const previous = JSON.parse(readFileSync(latestFile, 'utf8')) as {
+    date?: string;
+    commit?: string;
+    mode?: string;
+    rows?: BenchRow[];
+  };
+  const kept = (previous.rows ?? [])
+    .map((row) => ({
+      ...row,
+      measured: row.measured ?? {
+        scenario: '',
+        date: previous.date ?? '',
+        commit: previous.commit ?? '',
+        mode: previous.mode ?? '',
+      },
+    }))
+    .filter((row) => row.measured.scenario !== args.only);
+  rows.unshift(...kept);
+}
 mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(
   path.join(ROOT, 'bench/results/latest.json'),

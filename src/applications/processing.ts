@@ -23,6 +23,7 @@ import { inviteToSurvey } from '../survey/invite.ts';
 import { DomainError, FieldErrors, type FieldProblem } from '../web/domain-error.ts';
 import type { Lang } from '../web/i18n/index.ts';
 import { actionsFrom, fromStates, planMove } from '../workflow/engine.ts';
+import { recordEvent } from './events.ts';
 import { printedFields } from './printed.ts';
 import {
   AnswerProblems,
@@ -303,25 +304,22 @@ export async function takeAction(
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('application.changed');
     const eventId = newId();
-    await trx
-      .insertInto('application_events')
-      .values({
-        id: eventId,
-        application_id: id,
-        kind: 'action',
-        action: action.key,
-        from_state: row.state,
-        to_state: target.key,
-        actor_id: actor.userId,
-        comment_enc:
-          checked.comment === null
-            ? null
-            : ctx.keyring.encrypt(scope, checked.comment, `application_events.comment:${eventId}`),
-        flagged_fields: checked.flagged.length > 0 ? JSON.stringify(checked.flagged) : null,
-        attachment_id: checked.attachmentId,
-        created_at: at,
-      })
-      .execute();
+    await recordEvent(trx, {
+      id: eventId,
+      application_id: id,
+      kind: 'action',
+      action: action.key,
+      from_state: row.state,
+      to_state: target.key,
+      actor_id: actor.userId,
+      comment_enc:
+        checked.comment === null
+          ? null
+          : ctx.keyring.encrypt(scope, checked.comment, `application_events.comment:${eventId}`),
+      flagged_fields: checked.flagged.length > 0 ? JSON.stringify(checked.flagged) : null,
+      attachment_id: checked.attachmentId,
+      created_at: at,
+    });
     await appendAuditLeaf(trx, {
       type: 'application.action',
       actorId: actor.userId,
@@ -419,20 +417,14 @@ export async function markIdentityVerified(
       .where('row_version', '=', row.row_version)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('application.changed');
-    await trx
-      .insertInto('application_events')
-      .values({
-        id: newId(),
-        application_id: id,
-        kind: 'identity_verified',
-        action: null,
-        from_state: row.state,
-        to_state: row.state,
-        actor_id: actor.userId,
-        comment_enc: null,
-        created_at: at,
-      })
-      .execute();
+    await recordEvent(trx, {
+      application_id: id,
+      kind: 'identity_verified',
+      from_state: row.state,
+      to_state: row.state,
+      actor_id: actor.userId,
+      created_at: at,
+    });
     await appendAuditLeaf(trx, {
       type: 'application.identity_verified',
       actorId: actor.userId,
@@ -614,21 +606,15 @@ export async function saveRevision(
     if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('application.changed');
     // A corrected NIK must stop pointing at the wrong person.
     await recordSubjects(trx, ctx, id, definition, result.values);
-    await trx
-      .insertInto('application_events')
-      .values({
-        id: newId(),
-        application_id: id,
-        kind: 'revised',
-        action: null,
-        from_state: row.state,
-        to_state: row.state,
-        actor_id: applicant.userId,
-        comment_enc: null,
-        flagged_fields: JSON.stringify(Object.keys(answers)),
-        created_at: at,
-      })
-      .execute();
+    await recordEvent(trx, {
+      application_id: id,
+      kind: 'revised',
+      from_state: row.state,
+      to_state: row.state,
+      actor_id: applicant.userId,
+      flagged_fields: JSON.stringify(Object.keys(answers)),
+      created_at: at,
+    });
     await appendAuditLeaf(trx, {
       type: 'application.revised',
       actorId: applicant.userId,

@@ -27,6 +27,7 @@ import { recordSubmissionConsent } from '../privacy/consent.ts';
 import { recordSubjects } from '../privacy/subjects.ts';
 import { DomainError } from '../web/domain-error.ts';
 import type { Lang } from '../web/i18n/index.ts';
+import { recordEvent } from './events.ts';
 import { ALPHABET, newTrackingNumber, parseTrackingNumber } from './tracking.ts';
 
 /** The consent statement's version; the text lives with the pages and changes with this number. */
@@ -189,20 +190,7 @@ async function insertDraft(
         closed_at: null,
       })
       .execute();
-    await trx
-      .insertInto('application_events')
-      .values({
-        id: newId(),
-        application_id: id,
-        kind: 'created',
-        action: null,
-        from_state: null,
-        to_state: null,
-        actor_id: filer.actorId,
-        comment_enc: null,
-        created_at: now,
-      })
-      .execute();
+    await recordEvent(trx, { application_id: id, kind: 'created', actor_id: filer.actorId, created_at: now });
   });
   return { id };
 }
@@ -522,20 +510,13 @@ async function commitFiling(
           version: CONSENT_VERSION,
           at,
         });
-        await trx
-          .insertInto('application_events')
-          .values({
-            id: newId(),
-            application_id: id,
-            kind: 'submitted',
-            action: null,
-            from_state: null,
-            to_state: definition.workflow.startState,
-            actor_id: input.actorId,
-            comment_enc: null,
-            created_at: at,
-          })
-          .execute();
+        await recordEvent(trx, {
+          application_id: id,
+          kind: 'submitted',
+          to_state: definition.workflow.startState,
+          actor_id: input.actorId,
+          created_at: at,
+        });
         await appendAuditLeaf(trx, {
           type: 'application.submitted',
           actorId: input.actorId,
@@ -684,20 +665,12 @@ async function fileNew(
             closed_at: null,
           })
           .execute();
-        await trx
-          .insertInto('application_events')
-          .values({
-            id: newId(),
-            application_id: id,
-            kind: 'created',
-            action: null,
-            from_state: null,
-            to_state: null,
-            actor_id: filer.actorId,
-            comment_enc: null,
-            created_at: at,
-          })
-          .execute();
+        await recordEvent(trx, {
+          application_id: id,
+          kind: 'created',
+          actor_id: filer.actorId,
+          created_at: at,
+        });
         return true;
       },
     );

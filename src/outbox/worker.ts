@@ -55,8 +55,8 @@ export class OutboxWorker {
     );
     // Side by side, not one after another: a stalled gateway then costs one timeout per batch
     // instead of one per job (20 × 15 s, far past the lease, so other nodes claimed the same jobs
-    // again meanwhile).
-    // The pass ends when every job has: a failure to record one (the database gone) ends it.
+    // again meanwhile). The pass ends once every job has; a job whose outcome could not be
+    // recorded (the database gone) fails the pass.
     const handled = await Promise.allSettled(jobs.map((job) => this.handle(job)));
     const failed = handled.find((h) => h.status === 'rejected');
     if (failed) throw failed.reason;
