@@ -345,7 +345,7 @@ export async function closeAccount(
   now = new Date(),
 ): Promise<DeletionResult[]> {
   const user = await findUserById(ctx.db, citizen.userId);
-  if (!user || user.kind !== 'citizen' || !(await checkPassword(user.password_hash, password)))
+  if (user?.kind !== 'citizen' || !(await checkPassword(user.password_hash, password)))
     throw new FieldErrors([
       {
         field: 'password',
