@@ -117,6 +117,35 @@ function RequestList(props: { page: PageContext; requests: readonly MyRequest[] 
   );
 }
 
+/** The "I understand" checkbox a destructive form asks for, with its error above it. */
+function ConfirmCheck(props: { id: string; label: string; error: string | undefined }) {
+  const errorId = `${props.id}-error`;
+  return (
+    <div class={`g-field${props.error ? ' g-field--error' : ''}`}>
+      {props.error ? (
+        <p class="g-field__error" id={errorId} safe>
+          {props.error}
+        </p>
+      ) : (
+        ''
+      )}
+      <div class="g-check">
+        <input
+          class="g-check__input"
+          type="checkbox"
+          id={props.id}
+          name="confirm"
+          value="1"
+          aria-describedby={props.error ? errorId : undefined}
+        />
+        <label class="g-check__label" for={props.id} safe>
+          {props.label}
+        </label>
+      </div>
+    </div>
+  );
+}
+
 export interface PrivacyPageView {
   page: PageContext;
   access: readonly AccessEntry[];
@@ -287,28 +316,11 @@ export function PrivacyPage(props: PrivacyPageView) {
         <p>{tr(page, 'privacy.deletion_lead')}</p>
         <form method="post" action="/account/privacy/deletion" class="g-form" novalidate>
           <CsrfField page={page} />
-          <div class={`g-field${fieldErrors.confirm ? ' g-field--error' : ''}`}>
-            {fieldErrors.confirm ? (
-              <p class="g-field__error" id="deletion-confirm-error" safe>
-                {fieldErrors.confirm}
-              </p>
-            ) : (
-              ''
-            )}
-            <div class="g-check">
-              <input
-                class="g-check__input"
-                type="checkbox"
-                id="deletion-confirm"
-                name="confirm"
-                value="1"
-                aria-describedby={fieldErrors.confirm ? 'deletion-confirm-error' : undefined}
-              />
-              <label class="g-check__label" for="deletion-confirm">
-                {tr(page, 'privacy.deletion_confirm')}
-              </label>
-            </div>
-          </div>
+          <ConfirmCheck
+            id="deletion-confirm"
+            label={tr(page, 'privacy.deletion_confirm')}
+            error={fieldErrors.confirm}
+          />
           <button type="submit" class="g-button g-button--warning">
             {tr(page, 'privacy.deletion_submit')}
           </button>
@@ -375,28 +387,11 @@ export function PrivacyPage(props: PrivacyPageView) {
               aria-invalid={fieldErrors.password ? 'true' : undefined}
             />
           </div>
-          <div class={`g-field${fieldErrors['close-confirm'] ? ' g-field--error' : ''}`}>
-            {fieldErrors['close-confirm'] ? (
-              <p class="g-field__error" id="close-confirm-error" safe>
-                {fieldErrors['close-confirm']}
-              </p>
-            ) : (
-              ''
-            )}
-            <div class="g-check">
-              <input
-                class="g-check__input"
-                type="checkbox"
-                id="close-confirm"
-                name="confirm"
-                value="1"
-                aria-describedby={fieldErrors['close-confirm'] ? 'close-confirm-error' : undefined}
-              />
-              <label class="g-check__label" for="close-confirm">
-                {tr(page, 'privacy.close_confirm')}
-              </label>
-            </div>
-          </div>
+          <ConfirmCheck
+            id="close-confirm"
+            label={tr(page, 'privacy.close_confirm')}
+            error={fieldErrors['close-confirm']}
+          />
           <button type="submit" class="g-button g-button--warning">
             {tr(page, 'privacy.close_submit')}
           </button>
