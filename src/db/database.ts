@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Maximum PostgreSQL connections of this process. */
   poolSize?: number;
+  /** How long a query waits for a PostgreSQL connection before failing with 503 (default 5 s). */
+  acquireTimeoutMs?: number;
 }
 
 /** PostgreSQL BIGINT (oid 20) as a JS number: counts and sequence numbers stay far below 2^53. */
@@ -42,6 +44,9 @@ const bigintAsNumber = {
 export function reconnectDelaySeconds(failures: number, random: () => number = Math.random): number {
   return Math.min(0.05 * 2 ** failures, 0.5) * (0.5 + random() / 2);
 }
+
+/** How long a query waits for a pool connection before it fails as unavailable. */
+const ACQUIRE_TIMEOUT_MS = 5000;
 
 /** How long readiness waits for the database before calling it unreachable. */
 const REACHABLE_TIMEOUT_MS = 3000;
@@ -65,7 +70,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     };
     const client = postgres(options.databaseUrl, settings);
     const db = new Kysely<Database>({
-      dialect: new PostgresJSDialect({ postgres: guardReservations(client) }),
+      dialect: new PostgresJSDialect({
+        postgres: guardReservations(client, options.acquireTimeoutMs ?? ACQUIRE_TIMEOUT_MS),
+      }),
     });
     return {
       db,
@@ -121,13 +128,54 @@ function isLostConnection(err: unknown): boolean {
  * which it reconnects when needed. (Statements go through `unsafe` as whole results: Kysely's
  * streaming, unused here, would need the driver's cursor.)
  */
-function guardReservations<T extends Record<string, unknown>>(client: postgres.Sql<T>): postgres.Sql<T> {
+function guardReservations<T extends Record<string, unknown>>(
+  client: postgres.Sql<T>,
+  acquireTimeoutMs: number,
+): postgres.Sql<T> {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property !== 'reserve') return Reflect.get(target, property, receiver);
-      return async () => guardReserved(await target.reserve());
+      return async () => guardReserved(await reserveWithin(target, acquireTimeoutMs));
     },
   });
+}
+
+/**
+ * postgres.js (3.4.9) can lose a reservation: when a connection attempt fails while reservations
+ * wait, the driver retries it on behalf of the next one in the queue, and if that retry succeeds
+ * the reservation is dropped; its promise never settles. After a database restart a request then
+ * hung until its client gave up. So a reservation not granted in time fails as a connection timeout
+ * (503 with Retry-After, like any other unreachable database), and one granted after its deadline
+ * goes straight back to the pool. The same deadline sheds load when the pool stays exhausted.
+ */
+async function reserveWithin<T extends Record<string, unknown>>(
+  client: postgres.Sql<T>,
+  timeoutMs: number,
+): Promise<postgres.ReservedSql<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  let late = false;
+  const reservation = client.reserve();
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      late = true;
+      reject(
+        Object.assign(new Error(`no database connection within ${timeoutMs} ms`), {
+          code: 'CONNECT_TIMEOUT',
+        }),
+      );
+    }, timeoutMs);
+  });
+  reservation.then(
+    (reserved) => {
+      if (late) reserved.release();
+    },
+    () => {},
+  );
+  try {
+    return await Promise.race([reservation, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function guardReserved<T extends Record<string, unknown>>(

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import net from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReachable, openDatabase } from '../../src/db/database.ts';
@@ -119,6 +120,53 @@ describe('fault: the PostgreSQL server restarts under load', () => {
       for (let i = 0; i < 6; i++) expect(await isReachable(handle.db)).toBe(true);
     } finally {
       await handle.close();
+    }
+  });
+
+  it('a query waiting for a connection while the database comes back is answered, not left hanging', async () => {
+    // The first two connection attempts are reset, as by a database that is down; later ones reach
+    // it. The driver retries the second attempt for the query waiting behind the first, and drops
+    // that query when the retry succeeds: only the acquire deadline answers it.
+    let attempts = 0;
+    const target = new URL(cluster.url('gapura'));
+    const proxy = net.createServer((client) => {
+      attempts++;
+      if (attempts <= 2) {
+        client.resetAndDestroy();
+        return;
+      }
+      const server = net.connect(Number(target.port), target.hostname);
+      client.pipe(server).pipe(client);
+      client.on('error', () => server.destroy());
+      server.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const address = proxy.address();
+    const viaProxy = new URL(cluster.url('gapura'));
+    viaProxy.port = String(typeof address === 'object' && address ? address.port : 0);
+    const handle = openDatabase({ databaseUrl: viaProxy.href, dataDir, poolSize: 1, acquireTimeoutMs: 1000 });
+    try {
+      const hung = Symbol('hung');
+      const outcome = (query: Promise<unknown>) =>
+        Promise.race([
+          query.then(
+            () => 'answered',
+            (err: unknown) => mapError(err),
+          ),
+          new Promise((resolve) => setTimeout(() => resolve(hung), 20_000)),
+        ]);
+      const [first, second] = await Promise.all([
+        outcome(sql`select 1`.execute(handle.db)),
+        outcome(sql`select 1`.execute(handle.db)),
+      ]);
+      expect(first).toMatchObject({ status: 503, code: 'service.unavailable' });
+      expect(second).toMatchObject({ status: 503, code: 'service.unavailable' });
+      expect(attempts).toBeGreaterThanOrEqual(3);
+      // The connection the dropped query was given is back in the pool.
+      for (let i = 0; i < 3; i++) expect(await isReachable(handle.db)).toBe(true);
+    } finally {
+      await handle.close();
+      proxy.close();
     }
   });
 });
