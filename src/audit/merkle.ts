@@ -16,16 +16,13 @@
  * Sizes and indices are plain numbers, valid up to Number.MAX_SAFE_INTEGER: the arithmetic uses
  * division and remainder, never 32-bit bitwise operators.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** Length in bytes of every hash in the tree (SHA-256). */
 export const HASH_SIZE = 32;
 
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
-
 /** Root of the empty tree: SHA-256 of the empty string. */
-export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
+export const EMPTY_ROOT: Buffer = crypto.createHash('sha256').digest();
 
 /** Address of a stored perfect subtree: leaves [index * 2^level, (index + 1) * 2^level). */
 export interface NodeKey {
@@ -52,14 +49,34 @@ export function nodeId(key: NodeKey): string {
 // Hashing
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * SHA-256 of one buffer. The one-shot `crypto.hash` (Node 20.12 on) skips the hash object that
+ * `createHash` builds per call, which for inputs this small costs about as much as the hashing.
+ */
+const sha256: (data: Uint8Array) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'buffer')
+    : (data) => crypto.createHash('sha256').update(data).digest();
+
+// Hash inputs are assembled in buffers reused from call to call (hashing is synchronous).
+let leafInput = Buffer.alloc(1024);
+const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, 0x01);
+
 /** Leaf hash: SHA-256(0x00 || data). */
 export function hashLeaf(data: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  if (leafInput.length <= data.length) leafInput = Buffer.alloc(2 * data.length + 1);
+  leafInput[0] = 0x00;
+  leafInput.set(data, 1);
+  return sha256(leafInput.subarray(0, data.length + 1));
 }
 
 /** Interior node hash: SHA-256(0x01 || left || right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  // Proof elements from outside may have any length; they hash all the same (and match nothing).
+  if (!isHash(left) || !isHash(right)) return sha256(Buffer.concat([nodeInput.subarray(0, 1), left, right]));
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + HASH_SIZE);
+  return sha256(nodeInput);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,6 +400,12 @@ export class StreamingRoot {
   #size = 0;
   #root: Buffer | undefined;
 
+  /**
+   * @param completed told of every node a pushed leaf completes (its own hash at level 0 first),
+   *   for a caller that compares them with stored ones.
+   */
+  constructor(private readonly completed?: (level: number, index: number, hash: Buffer) => void) {}
+
   /** Resume at `size` from the nodes listed by {@link rootKeys}(size). */
   static fromNodes(size: number, nodes: ReadonlyMap<string, Buffer>): StreamingRoot {
     const stream = new StreamingRoot();
@@ -398,13 +421,13 @@ export class StreamingRoot {
 
   /** Adds the next leaf hash. */
   push(leafHash: Uint8Array): void {
-    this.#add(leafHash, undefined);
+    this.#add(leafHash, this.completed);
   }
 
   /** Adds the next leaf hash and returns the nodes to persist, as {@link nodesToStoreOnAppend}. */
   append(leafHash: Uint8Array): StoredNode[] {
     const created: StoredNode[] = [];
-    this.#add(leafHash, created);
+    this.#add(leafHash, (level, index, hash) => created.push({ level, index, hash }));
     return created;
   }
 
@@ -414,13 +437,16 @@ export class StreamingRoot {
     return Buffer.from(this.#root);
   }
 
-  #add(leafHash: Uint8Array, created: StoredNode[] | undefined): void {
+  #add(
+    leafHash: Uint8Array,
+    completed: ((level: number, index: number, hash: Buffer) => void) | undefined,
+  ): void {
     if (!isHash(leafHash)) throw new TypeError(`leaf hash must be ${HASH_SIZE} bytes`);
     if (this.#size >= Number.MAX_SAFE_INTEGER) throw new RangeError('tree is full');
     let hash: Buffer = Buffer.from(leafHash);
     let index = this.#size;
     let level = 0;
-    created?.push({ level, index, hash });
+    completed?.(level, index, hash);
     // Each trailing 1 bit of the old size is a perfect subtree on top of the stack, of the same
     // size as the one just completed: merge them.
     while (isOdd(index)) {
@@ -429,7 +455,7 @@ export class StreamingRoot {
       hash = hashChildren(left, hash);
       index = (index - 1) / 2;
       level += 1;
-      created?.push({ level, index, hash });
+      completed?.(level, index, hash);
     }
     this.#stack.push(hash);
     this.#size += 1;

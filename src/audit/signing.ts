@@ -112,12 +112,24 @@ export async function publishedKeys(db: Db, purpose = STH_KEY_PURPOSE): Promise<
   }));
 }
 
+/** Parsed keys by their published form: a verifier checks thousands of heads against a few keys. */
+const parsedKeys = new WeakMap<PublicKeyInfo, KeyObject | null>();
+
 function publicKeyObject(info: PublicKeyInfo): KeyObject | undefined {
+  let key = parsedKeys.get(info);
+  if (key === undefined) {
+    key = parsePublicKey(info.publicKey);
+    parsedKeys.set(info, key);
+  }
+  return key ?? undefined;
+}
+
+function parsePublicKey(der: Buffer): KeyObject | null {
   try {
-    const key = createPublicKey({ key: info.publicKey, format: 'der', type: 'spki' });
-    return key.asymmetricKeyType === 'ed25519' ? key : undefined;
+    const key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+    return key.asymmetricKeyType === 'ed25519' ? key : null;
   } catch {
-    return undefined;
+    return null;
   }
 }
 

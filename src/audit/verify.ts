@@ -9,8 +9,7 @@
  * Every node the recomputation completes is compared with the one the log stores, a stretch of
  * leaves at a time; one that differs fails the first head that covers it.
  */
-import * as crypto from 'node:crypto';
-import { EMPTY_ROOT, HASH_SIZE, type NodeKey, nodeId, verifyConsistency } from './merkle.ts';
+import { HASH_SIZE, hashLeaf, type NodeKey, nodeId, StreamingRoot, verifyConsistency } from './merkle.ts';
 import { headSignatureProblem, type PublicKeyInfo, type SignedHead } from './signing.ts';
 
 /** Stands for a missing leaf: no leaf hash is all zero bytes. */
@@ -78,45 +77,32 @@ interface PendingRun {
 }
 
 /**
- * The tree recomputed from the leaves in position order (RFC 9162), for one pass over a whole log.
- * Like merkle.ts's StreamingRoot it keeps a stack of the perfect subtrees that tile [0, size),
- * merged as a binary counter carries. Unlike it, the nodes each level completes are kept back to
- * back until compared, rather than as an object apiece, and every hash takes a single input
- * buffer, reused.
+ * The tree recomputed from the leaves in position order (RFC 9162), for one pass over a whole log:
+ * merkle.ts's StreamingRoot, keeping the nodes each level completes back to back until compared,
+ * rather than as an object apiece.
  */
 export class Recomputation {
-  readonly #stack: Buffer[] = [];
   readonly #pending: PendingRun[] = [];
-  readonly #nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, 0x01);
-  #leafInput = Buffer.alloc(1024);
-  #size = 0;
+  readonly #tree = new StreamingRoot((level, index, hash) => this.#keep(level, index, hash));
 
   /** Number of leaves appended so far. */
   get size(): number {
-    return this.#size;
+    return this.#tree.size;
   }
 
   /** Appends a leaf by its content. */
   appendLeaf(content: Uint8Array): void {
-    if (this.#leafInput.length <= content.length) this.#leafInput = Buffer.alloc(2 * content.length + 1);
-    this.#leafInput[0] = 0x00;
-    this.#leafInput.set(content, 1);
-    this.#add(sha256(this.#leafInput.subarray(0, content.length + 1)));
+    this.#tree.push(hashLeaf(content));
   }
 
   /** Appends a leaf by its hash (standing for a missing leaf). */
   appendLeafHash(leafHash: Buffer): void {
-    this.#add(leafHash);
+    this.#tree.push(leafHash);
   }
 
-  /** MTH of the leaves appended so far: H(P0, H(P1, … H(Pj-1, Pj))) over the stack. */
+  /** MTH of the leaves appended so far. */
   root(): Buffer {
-    let root: Buffer | undefined;
-    for (let i = this.#stack.length - 1; i >= 0; i--) {
-      const piece = this.#stack[i];
-      if (piece) root = root === undefined ? piece : this.#hashChildren(piece, root);
-    }
-    return root ?? EMPTY_ROOT;
+    return this.#tree.root();
   }
 
   /**
@@ -131,31 +117,6 @@ export class Recomputation {
       run.count = 0;
     });
     return runs;
-  }
-
-  #add(leafHash: Buffer): void {
-    let hash = leafHash;
-    let index = this.#size;
-    let level = 0;
-    this.#keep(level, index, hash);
-    // Each trailing 1 bit of the old size is a perfect subtree on top of the stack, of the same
-    // size as the one just completed: merge them.
-    while (index % 2 === 1) {
-      const left = this.#stack.pop();
-      if (left === undefined) throw new Error('recomputation stack out of step with its size');
-      hash = this.#hashChildren(left, hash);
-      index = (index - 1) / 2;
-      level += 1;
-      this.#keep(level, index, hash);
-    }
-    this.#stack.push(hash);
-    this.#size += 1;
-  }
-
-  #hashChildren(left: Buffer, right: Buffer): Buffer {
-    left.copy(this.#nodeInput, 1);
-    right.copy(this.#nodeInput, 1 + HASH_SIZE);
-    return sha256(this.#nodeInput);
   }
 
   #keep(level: number, index: number, hash: Buffer): void {
@@ -175,15 +136,6 @@ export class Recomputation {
     run.count += 1;
   }
 }
-
-/**
- * SHA-256 of one buffer. The one-shot `crypto.hash` (Node 20.12 on) skips the hash object that
- * `createHash` builds per call, which for inputs this small costs about as much as the hashing.
- */
-const sha256: (data: Uint8Array) => Buffer =
-  typeof crypto.hash === 'function'
-    ? (data) => crypto.hash('sha256', data, 'buffer')
-    : (data) => crypto.createHash('sha256').update(data).digest();
 
 class Failure extends Error {
   constructor(readonly problem: Problem) {
