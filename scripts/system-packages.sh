@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Provides the system packages the test suite needs: Debian's Chromium for the browser tests;
+# Provides the system packages the test suite and the benchmarks need: Debian's Chromium for the browser tests;
 # nginx, the PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup) and chattr for the fault
 # tests, which run clusters of their own. As root it installs what is missing with apt-get;
 # otherwise it stops with the exact command.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { PgCluster } from '../../test/faults/cluster.ts';
 import {
   type GapuraNode,
@@ -85,12 +86,65 @@ class Prober {
   }
 }
 
-/** Submissions per second through nginx at saturation (10 connections). */
+/** CPU ticks (user + system) and parent of every process on the machine, from /proc. */
+function sampleProcesses(): Map<number, { ticks: number; ppid: number }> {
+  const samples = new Map<number, { ticks: number; ppid: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // Fields after the command name (which may hold spaces) start after its closing parenthesis.
+      const fields = readFileSync(`/proc/${name}/stat`, 'latin1').split(') ')[1]?.split(' ') ?? [];
+      samples.set(Number(name), {
+        ppid: Number(fields[1]),
+        ticks: Number(fields[11]) + Number(fields[12]),
+      });
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return samples;
+}
+
+/**
+ * Where the CPU went between two samples, as each group's share of the machine: a process counts
+ * for the group of its nearest ancestor among `roots` (pid → group), else for "other".
+ */
+function cpuShares(
+  before: ReadonlyMap<number, { ticks: number }>,
+  after: ReadonlyMap<number, { ticks: number; ppid: number }>,
+  roots: ReadonlyMap<number, string>,
+  seconds: number,
+): string {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const groupOf = (pid: number): string => {
+    for (let at: number | undefined = pid; at !== undefined && at > 1; at = after.get(at)?.ppid) {
+      const group = roots.get(at);
+      if (group) return group;
+    }
+    return 'other';
+  };
+  const used = new Map<string, number>();
+  for (const [pid, { ticks }] of after) {
+    const delta = ticks - (before.get(pid)?.ticks ?? 0);
+    if (delta > 0) used.set(groupOf(pid), (used.get(groupOf(pid)) ?? 0) + delta / ticksPerSecond);
+  }
+  const capacity = seconds * availableParallelism();
+  const parts = [...used]
+    .sort((a, b) => b[1] - a[1])
+    .filter(([, cpu]) => cpu / capacity >= 0.005)
+    .map(([group, cpu]) => `${group} ${Math.round((100 * cpu) / capacity)} %`);
+  return `CPU of ${availableParallelism()} cores: ${parts.join(', ')}`;
+}
+
+/** Submissions per second through nginx at saturation (10 connections), and where the CPU went. */
 async function throughput(
   url: string,
   citizen: ApiSession,
   seconds: number,
+  roots: ReadonlyMap<number, string>,
 ): Promise<{ perSecond: number; note: string }> {
+  const before = sampleProcesses();
+  const started = performance.now();
   const load = await runPlannedLoad({
     url,
     connections: CONNECTIONS,
@@ -98,9 +152,10 @@ async function throughput(
     plan: 'uniqueHeader',
     args: submitRequest(citizen),
   });
+  const shares = cpuShares(before, sampleProcesses(), roots, (performance.now() - started) / 1000);
   return {
     perSecond: Math.round(successes(load, 201) / load.durationSeconds),
-    note: `p99 ${load.p99} ms${otherAnswers(load, 201)}`,
+    note: `p99 ${load.p99} ms${otherAnswers(load, 201)}; ${shares}`,
   };
 }
 
@@ -133,7 +188,12 @@ async function measure(options: BenchOptions): Promise<BenchRow[]> {
       while (nodes.length < count) nodes.push(...(await startNodes(env, 1)));
       await nginx?.stop();
       nginx = await startNginx(nodes.map((n) => n.port));
-      const { perSecond, note } = await throughput(nginx.url, citizen, seconds);
+      const roots = new Map<number, string>([[process.pid, 'load generator']]);
+      for (const node of nodes) if (node.pid) roots.set(node.pid, 'Gapura nodes');
+      const postmaster = cluster.postmasterPid();
+      if (postmaster) roots.set(postmaster, 'PostgreSQL');
+      if (nginx.pid) roots.set(nginx.pid, 'nginx');
+      const { perSecond, note } = await throughput(nginx.url, citizen, seconds, roots);
       rows.push(row(`submissions/s, ${count} node${count > 1 ? 's' : ''}`, perSecond, 'submissions/s', note));
     }
     if (!nginx) throw new Error('nginx did not start');

@@ -113,6 +113,10 @@ export class GapuraNode {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  get pid(): number | undefined {
+    return this.isRunning ? this.current?.child.pid : undefined;
+  }
+
   get isRunning(): boolean {
     const child = this.current?.child;
     return child !== undefined && child.exitCode === null && child.signalCode === null;
@@ -193,6 +197,8 @@ export function auditVerify(env: Record<string, string>): { status: number | nul
 
 export interface Nginx {
   url: string;
+  /** The master process (its workers are its children). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -245,6 +251,7 @@ export async function startNginx(nodePorts: readonly number[]): Promise<Nginx> {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     async stop() {
       if (!hasEnded()) {
         child.kill('SIGTERM');
