@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARTS } from '../../src/catalog/designer/mapping.ts';
 import type { Lang } from '../../src/web/i18n/index.ts';
 import { buildServer, routesOf } from '../../src/web/server.ts';
-import { type BrowserFixture, launchBrowser, startBrowserFixture } from '../helpers/browser.ts';
+import { type BrowserFixture, launchBrowser, screenshots, startBrowserFixture } from '../helpers/browser.ts';
 import { freshDatabase, openTestContext } from '../helpers/engines.ts';
 import { ROOT } from '../helpers/process.ts';
 import { axeViolations, rawKeysIn, readableText, watchTransfer } from './page-audit.ts';
@@ -14,7 +14,8 @@ import { createRecords, KK, type Records, type Session, type SignedInRole, signI
 /**
  * Every page Gapura serves, opened in Chromium by everyone who can open it: no axe violations
  * (WCAG 2.1 A and AA), no message key shown instead of its text, `<html lang>` as chosen, and for
- * the pages citizens use, at most 40 KB over the wire on a first visit. The pages come from the
+ * the pages citizens use, at most 40 KB over the wire on a first visit; each page's screenshots at
+ * 360 and 1280 px go to test-output/screenshots. The pages come from the
  * server's own route list, so a new page is scanned (or its route fails the table check) at once.
  */
 
@@ -406,12 +407,21 @@ type State = Awaited<ReturnType<BrowserContext['storageState']>>;
 
 // Visiting ----------------------------------------------------------------------------------------
 
-/** Opens one page in a fresh context (nothing cached) and checks what a citizen's phone would get. */
+/** The name of a route's screenshots: `/applications/:id/track` → `page-applications-id-track`. */
+function screenshotName(route: string): string {
+  const words = route.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
+  return `page-${words || 'home'}`;
+}
+
+/**
+ * Opens one page in a fresh context (nothing cached) and checks what a citizen's phone would get;
+ * with `shoot`, then saves its screenshots at 360 and 1280 px.
+ */
 async function visit(
   browser: Browser,
   base: string,
   state: State,
-  target: { route: string; audience: 'citizen' | 'staff'; visit: Visit; visitor: Visitor },
+  target: { route: string; audience: 'citizen' | 'staff'; visit: Visit; visitor: Visitor; shoot: boolean },
 ): Promise<PageResult> {
   const { visitor } = target;
   const context = await browser.newContext({
@@ -426,7 +436,7 @@ async function visit(
     await transfer.settled();
     const measured = transfer.result();
     const readable = await readableText(page);
-    return {
+    const result = {
       route: target.route,
       path: target.visit.path,
       visitor: visitor.name,
@@ -440,6 +450,8 @@ async function visit(
       rawKeys: rawKeysIn(readable),
       lang: (await page.getAttribute('html', 'lang')) ?? '',
     };
+    if (target.shoot) await screenshots(page, screenshotName(target.route));
+    return result;
   } finally {
     await context.close();
   }
@@ -522,9 +534,15 @@ describe('every page, for everyone who can open it', () => {
               audience: entry.audience,
               visit: v,
               visitor: visitorNamed(name),
+              shoot: false,
             })),
           ),
     );
+    // Every page's screenshots, from its first visit.
+    for (const route of new Set(targets.map((t) => t.route))) {
+      const first = targets.find((t) => t.route === route);
+      if (first) first.shoot = true;
+    }
     // Weights are bytes, not times: visiting a few pages at once changes none of them.
     results.push(
       ...(await inPool(targets, 2, async (target) =>
