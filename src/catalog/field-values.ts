@@ -5,7 +5,7 @@
  */
 import { messages as identifierMessages } from '../identity/identifiers/index.ts';
 import { validateNib } from '../identity/identifiers/nib.ts';
-import { validateNik } from '../identity/identifiers/nik.ts';
+import { checkNik } from '../identity/identifiers/nik.ts';
 import { validateNpwp } from '../identity/identifiers/npwp.ts';
 import { validatePhone } from '../identity/identifiers/phone.ts';
 import type { Message } from '../identity/identifiers/result.ts';
@@ -218,7 +218,7 @@ export function acceptorFor(field: LeafField): Acceptor {
     case 'phone':
       return identifierAcceptor(label, (raw) => validatePhone(raw));
     case 'nik':
-      return identifierAcceptor(label, (raw, context) => validateNik(raw, { today: context.todayInstant }));
+      return identifierAcceptor(label, (raw, context) => checkNik(raw, { today: context.todayInstant }));
     case 'npwp':
       return identifierAcceptor(label, (raw, context) => validateNpwp(raw, { today: context.todayInstant }));
     case 'nib':

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { provinces } from '../../regions/store.ts';
-import { decodeNikBirthDate, NIK_ERROR_CODES, nikMessages, validateNik } from './nik.ts';
+import { checkNik, decodeNikBirthDate, NIK_ERROR_CODES, nikMessages, validateNik } from './nik.ts';
 
 // All NIKs here are synthetic: assembled from a region code, a date and a serial.
 interface NikParts {
@@ -247,6 +247,21 @@ describe('validateNik: properties', () => {
     fc.assert(
       fc.property(decorated, (input) => {
         expect(validateNik(input, opts).ok).toBe(true);
+      }),
+    );
+  });
+
+  it('checkNik gives the same verdict and digits as validateNik, without the description', () => {
+    const almostValid = fc
+      .tuple(validNik.map(nikOf), fc.nat(15), fc.constantFrom(...'0123456789'))
+      .map(([nik, at, digit]) => nik.slice(0, at) + digit + nik.slice(at + 1));
+    const today = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z') });
+    fc.assert(
+      fc.property(fc.oneof(almostValid, fc.string(), fc.anything()), today, (input, day) => {
+        const full = validateNik(input, { today: day });
+        expect(checkNik(input, { today: day })).toEqual(
+          full.ok ? { ok: true, value: full.value } : { ok: false, code: full.code },
+        );
       }),
     );
   });

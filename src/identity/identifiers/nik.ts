@@ -19,7 +19,7 @@ import {
   provinceName,
   regencyName,
 } from '../../regions/store.ts';
-import { cleanInput, DIGITS, invalid, type Message, type Result } from './result.ts';
+import { cleanInput, DIGITS, type Invalid, invalid, type Message, type Result } from './result.ts';
 
 export const NIK_ERROR_CODES = [
   'nik.required',
@@ -106,10 +106,17 @@ interface CalendarDate {
   readonly day: number;
 }
 
+/** The last instant converted, since callers check many NIKs against the same "today". */
+let lastWibDate: { readonly time: number; readonly date: CalendarDate } | undefined;
+
 function calendarDateInWib(date: Date): CalendarDate {
-  const valid = Number.isFinite(date.getTime()) ? date : new Date();
-  const shifted = new Date(valid.getTime() + WIB_OFFSET_MS);
-  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+  const given = date.getTime();
+  const time = Number.isFinite(given) ? given : Date.now();
+  if (lastWibDate?.time === time) return lastWibDate.date;
+  const shifted = new Date(time + WIB_OFFSET_MS);
+  const wib = { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+  lastWibDate = { time, date: wib };
+  return wib;
 }
 
 function isLeapYear(year: number): boolean {
@@ -118,7 +125,7 @@ function isLeapYear(year: number): boolean {
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function compareDates(a: CalendarDate, b: CalendarDate): number {
@@ -127,16 +134,15 @@ function compareDates(a: CalendarDate, b: CalendarDate): number {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-/**
- * Decodes digits 7–12 (`ddmmyy`). Returns undefined unless it is a real calendar date. The century is
- * chosen so that the date is the latest one not after `today`; leap days are checked in that year
- * (29-02-00 is valid as 2000-02-29, but not if `today` is before it, since 1900 was no leap year).
- */
-export function decodeNikBirthDate(
-  ddmmyy: string,
-  today: Date = new Date(),
-): { readonly sex: 'F' | 'M'; readonly birthDate: string } | undefined {
-  if (!/^[0-9]{6}$/.test(ddmmyy)) return undefined;
+const SIX_DIGITS = /^[0-9]{6}$/;
+
+interface NikBirth extends CalendarDate {
+  readonly sex: 'F' | 'M';
+}
+
+/** Digits 7–12 as a date of birth, see {@link decodeNikBirthDate}; the text form is left to callers that show it. */
+function birthOf(ddmmyy: string, today: Date = new Date()): NikBirth | undefined {
+  if (!SIX_DIGITS.test(ddmmyy)) return undefined;
   const rawDay = Number(ddmmyy.slice(0, 2));
   const month = Number(ddmmyy.slice(2, 4));
   const yy = Number(ddmmyy.slice(4, 6));
@@ -147,11 +153,38 @@ export function decodeNikBirthDate(
   let year = now.year - (now.year % 100) + yy;
   if (compareDates({ year, month, day }, now) > 0) year -= 100;
   if (day > daysInMonth(year, month)) return undefined;
-  return { sex, birthDate: `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}` };
+  return { sex, year, month, day };
 }
 
-/** Validates a NIK. Never throws; accepts any input. */
-export function validateNik(input: unknown, options: NikOptions = {}): NikResult {
+function describeBirth(birth: NikBirth): { readonly sex: 'F' | 'M'; readonly birthDate: string } {
+  return { sex: birth.sex, birthDate: `${pad(birth.year, 4)}-${pad(birth.month, 2)}-${pad(birth.day, 2)}` };
+}
+
+/**
+ * Decodes digits 7–12 (`ddmmyy`). Returns undefined unless it is a real calendar date. The century is
+ * chosen so that the date is the latest one not after `today`; leap days are checked in that year
+ * (29-02-00 is valid as 2000-02-29, but not if `today` is before it, since 1900 was no leap year).
+ */
+export function decodeNikBirthDate(
+  ddmmyy: string,
+  today: Date = new Date(),
+): { readonly sex: 'F' | 'M'; readonly birthDate: string } | undefined {
+  const birth = birthOf(ddmmyy, today);
+  return birth === undefined ? undefined : describeBirth(birth);
+}
+
+/** The parts of a NIK that passed every check. */
+interface NikParts {
+  readonly ok: true;
+  readonly nik: string;
+  readonly province: string;
+  readonly regency: string;
+  readonly district: string;
+  readonly serial: string;
+  readonly birth: NikBirth;
+}
+
+function parseNik(input: unknown, today: Date | undefined): NikParts | Invalid<NikErrorCode> {
   const cleaned = cleanInput(input, NIK_SEPARATORS);
   if (cleaned.kind === 'missing') return invalid('nik.required');
   if (cleaned.kind === 'not-text') return invalid('nik.type');
@@ -166,10 +199,29 @@ export function validateNik(input: unknown, options: NikOptions = {}): NikResult
   if (!isCurrentOrFormerProvince(province)) return invalid('nik.province');
   if (regency === '00' || regency === '70') return invalid('nik.regency');
   if (district === '00') return invalid('nik.district');
-  const birth = decodeNikBirthDate(nik.slice(6, 12), options.today);
+  const birth = birthOf(nik.slice(6, 12), today);
   if (birth === undefined) return invalid('nik.birth_date');
   if (serial === '0000') return invalid('nik.serial');
+  return { ok: true, nik, province, regency, district, serial, birth };
+}
 
+/**
+ * Checks a NIK exactly as {@link validateNik} does, but returns only the normalised digits: it skips
+ * looking up the region names, which callers that only store the number (form answers) never read.
+ */
+export function checkNik(
+  input: unknown,
+  options: NikOptions = {},
+): { readonly ok: true; readonly value: string } | Invalid<NikErrorCode> {
+  const parts = parseNik(input, options.today);
+  return parts.ok ? { ok: true, value: parts.nik } : parts;
+}
+
+/** Validates a NIK. Never throws; accepts any input. */
+export function validateNik(input: unknown, options: NikOptions = {}): NikResult {
+  const parts = parseNik(input, options.today);
+  if (!parts.ok) return parts;
+  const { nik, province, regency, district, serial, birth } = parts;
   const regencyCode = `${province}.${regency}`;
   const districtCode = `${regencyCode}.${district}`;
   const former = FORMER_PROVINCE_CODES.get(province);
@@ -187,7 +239,7 @@ export function validateNik(input: unknown, options: NikOptions = {}): NikResult
     ...(names.regencyName === undefined ? {} : { regencyName: names.regencyName }),
     districtCode,
     ...(names.districtName === undefined ? {} : { districtName: names.districtName }),
-    ...birth,
+    ...describeBirth(birth),
     serial,
   };
   return { ok: true, value: nik, info };
