@@ -500,6 +500,22 @@ async function catalogue(db: Db): Promise<CatalogueSnapshot> {
   const fingerprint = await store.catalogueFingerprint(db);
   const cached = snapshots.get(db);
   if (cached?.fingerprint === fingerprint) return cached;
+  const pending = building.get(db);
+  if (pending?.fingerprint === fingerprint) return pending.snapshot;
+  const snapshot: Promise<CatalogueSnapshot> = buildSnapshot(db, fingerprint).finally(() => {
+    if (building.get(db)?.snapshot === snapshot) building.delete(db);
+  });
+  building.set(db, { fingerprint, snapshot });
+  return snapshot;
+}
+
+/**
+ * Snapshots being built: a rebuild reads and indexes the whole catalogue (seconds with 10,000
+ * services), so requests that arrive meanwhile wait for it rather than start their own.
+ */
+const building = new WeakMap<Db, { fingerprint: string; snapshot: Promise<CatalogueSnapshot> }>();
+
+async function buildSnapshot(db: Db, fingerprint: string): Promise<CatalogueSnapshot> {
   const services = (await store.listPublishedRows(db)).map((row) => {
     // Published documents were validated before publishing and are never changed afterwards.
     const definition = JSON.parse(row.definition) as ServiceDefinition;
