@@ -6,6 +6,7 @@ import { type BenchOptions, type BenchRow, ROOT, type Scenario } from './lib.ts'
 import { actionsScenario } from './scenarios/actions.ts';
 import { auditScenario } from './scenarios/audit.ts';
 import { auditlogScenario } from './scenarios/auditlog.ts';
+import { catalogueScenario } from './scenarios/catalogue.ts';
 import { encryptionScenario } from './scenarios/encryption.ts';
 import { opendataScenario } from './scenarios/opendata.ts';
 import { scaleoutScenario } from './scenarios/scaleout.ts';
@@ -13,12 +14,15 @@ import { serverScenario } from './scenarios/server.ts';
 import { slownetScenario } from './scenarios/slownet.ts';
 import { submitScenario } from './scenarios/submit.ts';
 import { validationScenario } from './scenarios/validation.ts';
+import { workflowScenario } from './scenarios/workflow.ts';
 
 /** Every scenario, in the order they run. */
 const SCENARIOS: Scenario[] = [
   validationScenario,
+  workflowScenario,
   auditScenario,
   serverScenario,
+  catalogueScenario,
   submitScenario,
   encryptionScenario,
   auditlogScenario,
