@@ -287,12 +287,17 @@ export function runPlannedLoad<N extends PlanName>(options: {
 }): Promise<PlannedLoadResult> {
   return new Promise((resolve, reject) => {
     // This module is also the load process (see its last line), so plans and runner stay together.
-    const child = fork(import.meta.filename, [JSON.stringify(options)], {
+    // The options go over IPC: a plan's arguments (thousands of application ids) outgrow argv.
+    const child = fork(import.meta.filename, [], {
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
       execArgv: ['--import', 'tsx'],
       env: { ...process.env, GAPURA_BENCH_LOAD_PLAN: '1' },
     });
-    child.once('message', (message) => resolve(message as PlannedLoadResult));
+    // It asks for them once it listens (a message sent earlier could arrive before its listener).
+    child.on('message', (message) => {
+      if (message === 'ready') child.send(options);
+      else resolve(message as PlannedLoadResult);
+    });
     child.once('error', reject);
     child.once('exit', (code) => {
       if (code !== 0) reject(new Error(`load generator exited with ${code}`));
@@ -427,7 +432,10 @@ const PLANS: { [N in PlanName]: (args: PlanArgs[N]) => Plan } = {
 
 /** The load process: builds the plan's requests and runs autocannon with them. */
 async function plannedLoadWorker(): Promise<void> {
-  const options = JSON.parse(process.argv[2] ?? '{}') as Parameters<typeof runPlannedLoad>[0];
+  const options = await new Promise<Parameters<typeof runPlannedLoad>[0]>((resolve) => {
+    process.once('message', (message) => resolve(message as Parameters<typeof runPlannedLoad>[0]));
+    process.send?.('ready');
+  });
   const { default: autocannon } = await import('autocannon');
   const plan = (PLANS[options.plan] as (args: unknown) => Plan)(options.args);
   const result = await autocannon({
