@@ -82,11 +82,6 @@ const options: BenchOptions = {
 const selected = SCENARIOS.filter(
   (s) => (args.only ?? args.profile) === undefined || s.name === (args.only ?? args.profile),
 );
-const measured: { run: string; row: BenchRow }[] = [];
-for (const scenario of selected) {
-  process.stderr.write(`bench: ${scenario.name}…\n`);
-  for (const row of await scenario.run(options)) measured.push({ run: scenario.name, row });
-}
 const commit = (() => {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -100,38 +95,56 @@ const meta = {
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   mode: args.quick ? 'quick' : 'full',
 };
-const rows: BenchRow[] = measured.map(({ run, row }) => ({
-  ...row,
-  measured: { scenario: run, date: meta.date, commit, mode: meta.mode },
-}));
 const latestFile = path.join(ROOT, 'bench/results/latest.json');
-if (args.only && existsSync(latestFile)) {
-  // One scenario re-measured: the other scenarios' rows stay, each with the run that measured it.
+
+/** The rows of the results file, each with the run that measured it. */
+function previousRows(): BenchRow[] {
+  if (!existsSync(latestFile)) return [];
   const previous = JSON.parse(readFileSync(latestFile, 'utf8')) as {
     date?: string;
     commit?: string;
     mode?: string;
     rows?: BenchRow[];
   };
-  const kept = (previous.rows ?? [])
-    .map((row) => ({
-      ...row,
-      measured: row.measured ?? {
-        scenario: '',
-        date: previous.date ?? '',
-        commit: previous.commit ?? '',
-        mode: previous.mode ?? '',
-      },
-    }))
-    .filter((row) => row.measured.scenario !== args.only);
-  rows.unshift(...kept);
+  return (previous.rows ?? []).map((row) => ({
+    ...row,
+    measured: row.measured ?? {
+      scenario: '',
+      date: previous.date ?? '',
+      commit: previous.commit ?? '',
+      mode: previous.mode ?? '',
+    },
+  }));
 }
-mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(
-  path.join(ROOT, 'bench/results/latest.json'),
-  `${JSON.stringify({ ...meta, rows }, null, 2)}\n`,
-);
-writeFileSync(path.join(ROOT, 'bench/results/latest.md'), markdown(rows, meta));
+
+/**
+ * Writes the results after every scenario: the scenarios measured so far replace their rows, the
+ * others (of scenarios that still exist) keep theirs with the run that measured them, so a run
+ * that stops half-way loses nothing.
+ */
+function writeResults(rows: BenchRow[]): BenchRow[] {
+  const done = new Set(rows.map((r) => r.measured?.scenario));
+  const kept = previousRows().filter(
+    (row) => !done.has(row.measured?.scenario) && SCENARIOS.some((s) => s.name === row.measured?.scenario),
+  );
+  const all = [...kept, ...rows];
+  mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(latestFile, `${JSON.stringify({ ...meta, rows: all }, null, 2)}\n`);
+  writeFileSync(path.join(ROOT, 'bench/results/latest.md'), markdown(all, meta));
+  return all;
+}
+
+const measured: BenchRow[] = [];
+let rows: BenchRow[] = [];
+for (const scenario of selected) {
+  process.stderr.write(`bench: ${scenario.name}…\n`);
+  for (const row of await scenario.run(options))
+    measured.push({
+      ...row,
+      measured: { scenario: scenario.name, date: meta.date, commit, mode: meta.mode },
+    });
+  rows = writeResults(measured);
+}
 process.stdout.write(markdown(rows, meta));
 const failing = rows.filter((r) => r.pass === false).length;
 process.stdout.write(`\n${rows.length} figures, ${failing} below target.\n`);
