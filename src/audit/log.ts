@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { secureRandomBytes } from '../crypto/random.ts';
 import type { Db } from '../db/database.ts';
 import { newId, nowIso } from '../db/ids.ts';
 import { canonicalJson } from './canonical.ts';
@@ -37,7 +38,7 @@ export async function appendAuditLeaf(trx: Db, event: AuditEvent, now = Date.now
   let personalHash: string | undefined;
   let salt: Buffer | undefined;
   if (event.personal !== undefined) {
-    salt = randomBytes(16);
+    salt = secureRandomBytes(16);
     personalHash = createHash('sha256').update(salt).update(canonicalJson(event.personal)).digest('hex');
   }
   const content = Buffer.from(

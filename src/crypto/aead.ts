@@ -1,12 +1,13 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { KeyError } from './errors.ts';
+import { secureRandomBytes } from './random.ts';
 
 /**
  * AES-256-GCM with `aad` as associated data. The layout is stored in every database (wrapped keys
  * and ciphertexts), so it never changes: 12-byte IV, 16-byte tag, then the encrypted body.
  */
 export function seal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
-  const iv = randomBytes(12);
+  const iv = secureRandomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);

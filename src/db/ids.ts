@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { secureRandomBytes } from '../crypto/random.ts';
 
 let lastMs = 0;
 let counter = 0;
@@ -12,9 +12,9 @@ export function newId(now: number = Date.now()): string {
     counter = (counter + 1) & 0xfff;
   } else {
     lastMs = now;
-    counter = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    counter = secureRandomBytes(2).readUInt16BE(0) & 0x7ff;
   }
-  const bytes = randomBytes(16);
+  const bytes = secureRandomBytes(16);
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;
