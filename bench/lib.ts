@@ -34,6 +34,23 @@ export interface Scenario {
   run(options: BenchOptions): Promise<BenchRow[]>;
 }
 
+type Engine = BenchOptions['engines'][number];
+
+/** A scenario measured on each engine the run has, one after the other. */
+export function eachEngine(
+  name: string,
+  measureOn: (engine: Engine, options: BenchOptions) => Promise<BenchRow[]>,
+): Scenario {
+  return {
+    name,
+    async run(options) {
+      const rows: BenchRow[] = [];
+      for (const engine of options.engines) rows.push(...(await measureOn(engine, options)));
+      return rows;
+    },
+  };
+}
+
 export interface LoadResult {
   requestsPerSecond: number;
   p50: number;

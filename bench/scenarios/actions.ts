@@ -7,6 +7,7 @@ import {
   type BenchOptions,
   type BenchRow,
   CONFLICT,
+  eachEngine,
   type PlannedLoadResult,
   ratioRow,
   runPlannedLoad,
@@ -269,11 +270,4 @@ async function actionsOn(engine: 'sqlite' | 'postgres', options: BenchOptions): 
  * applications with the version they last saw (so some collide and get 409), against one UPDATE and
  * one INSERT per transition written straight with the same driver.
  */
-export const actionsScenario: Scenario = {
-  name: 'actions',
-  async run(options: BenchOptions): Promise<BenchRow[]> {
-    const rows: BenchRow[] = [];
-    for (const engine of options.engines) rows.push(...(await actionsOn(engine, options)));
-    return rows;
-  },
-};
+export const actionsScenario: Scenario = eachEngine('actions', actionsOn);

@@ -23,6 +23,7 @@ import { newId, nowIso } from '../../src/db/ids.ts';
 import {
   type BenchOptions,
   type BenchRow,
+  eachEngine,
   type LoadResult,
   quantile,
   ROOT,
@@ -638,11 +639,4 @@ async function catalogueOn(engine: 'sqlite' | 'postgres', options: BenchOptions)
   }
 }
 
-export const catalogueScenario: Scenario = {
-  name: 'catalogue',
-  async run(options: BenchOptions): Promise<BenchRow[]> {
-    const rows: BenchRow[] = [];
-    for (const engine of options.engines) rows.push(...(await catalogueOn(engine, options)));
-    return rows;
-  },
-};
+export const catalogueScenario: Scenario = eachEngine('catalogue', catalogueOn);

@@ -12,7 +12,15 @@ import type { AppContext } from '../../src/context.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { generateHistory } from '../../src/opendata/history.ts';
 import { buildServer } from '../../src/web/server.ts';
-import { type BenchOptions, type BenchRow, newStore, quantile, removeStore, type Scenario } from '../lib.ts';
+import {
+  type BenchOptions,
+  type BenchRow,
+  eachEngine,
+  newStore,
+  quantile,
+  removeStore,
+  type Scenario,
+} from '../lib.ts';
 
 const BIG_AGENCY = 'disdukcapil';
 const SMALL_AGENCY = 'dinsos';
@@ -117,11 +125,4 @@ async function opendataOn(engine: 'sqlite' | 'postgres', options: BenchOptions):
   }
 }
 
-export const opendataScenario: Scenario = {
-  name: 'opendata',
-  async run(options: BenchOptions): Promise<BenchRow[]> {
-    const rows: BenchRow[] = [];
-    for (const engine of options.engines) rows.push(...(await opendataOn(engine, options)));
-    return rows;
-  },
-};
+export const opendataScenario: Scenario = eachEngine('opendata', opendataOn);

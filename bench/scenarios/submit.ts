@@ -21,6 +21,7 @@ import {
   type BenchRow,
   type BenchServer,
   type BenchStore,
+  eachEngine,
   type PlannedLoadResult,
   peakRssMb,
   quantile,
@@ -520,11 +521,4 @@ async function submitOn(engine: 'sqlite' | 'postgres', options: BenchOptions): P
  * same driver; latency at half the saturated rate; the server's peak memory; how long audit leaves
  * wait for their tree position meanwhile.
  */
-export const submitScenario: Scenario = {
-  name: 'submit',
-  async run(options: BenchOptions): Promise<BenchRow[]> {
-    const rows: BenchRow[] = [];
-    for (const engine of options.engines) rows.push(...(await submitOn(engine, options)));
-    return rows;
-  },
-};
+export const submitScenario: Scenario = eachEngine('submit', submitOn);
