@@ -2,6 +2,7 @@
  * What the audit log costs on the submit path: the same filings (`fileApplication`, in process, no
  * HTTP) with the log's writes and without them, in the same run and database.
  */
+
 import {
   InsertQueryNode,
   type KyselyPlugin,
@@ -20,8 +21,9 @@ import type { Db } from '../../src/db/database.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import type { Principal } from '../../src/identity/roles.ts';
 import { findUserIdByEmail } from '../../src/identity/service.ts';
+import { pindahAnswers } from '../../test/fixtures/catalog-definitions.ts';
 import { type BenchOptions, type BenchRow, newStore, removeStore, type Scenario } from '../lib.ts';
-import { CITIZEN_EMAIL, SERVICE, submissionAnswers } from './submit.ts';
+import { CITIZEN_EMAIL, SERVICE } from './submit.ts';
 
 /** The tables the audit log writes on the submit path: its leaves and the salts of their personal hashes. */
 const AUDIT_TABLES: ReadonlySet<string> = new Set(['audit_leaves', 'audit_salts']);
@@ -90,7 +92,7 @@ async function measure(
 ): Promise<{ logged: Tally; unlogged: Tally; leaves: number }> {
   const unloggedCtx: AppContext = { ...ctx, db: ctx.db.withPlugin(withoutAuditWrites) };
   const file = (on: AppContext, tag: string) => (i: number) =>
-    fileApplication(on, citizen, SERVICE, submissionAnswers(), {
+    fileApplication(on, citizen, SERVICE, pindahAnswers(), {
       consent: true,
       lang: 'id',
       idempotencyKey: `bench-auditlog-${tag}-${i}`,

@@ -2,6 +2,7 @@
  * What encryption at rest costs on the submit path: the same filing (`fileApplication`, in
  * process, no HTTP) with the real keyring and with one that only encodes, in the same run.
  */
+
 import { createLogger, openContext } from '../../src/app.ts';
 import { fileApplication } from '../../src/applications/service.ts';
 import { loadConfig } from '../../src/config/config.ts';
@@ -9,8 +10,9 @@ import type { Keyring } from '../../src/crypto/keyring.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import type { Principal } from '../../src/identity/roles.ts';
 import { findUserIdByEmail } from '../../src/identity/service.ts';
+import { pindahAnswers } from '../../test/fixtures/catalog-definitions.ts';
 import { type BenchOptions, type BenchRow, newStore, removeStore, type Scenario } from '../lib.ts';
-import { SERVICE, submissionAnswers } from './submit.ts';
+import { SERVICE } from './submit.ts';
 
 const CITIZEN_EMAIL = 'budi.santoso@warga.sukamaju.example';
 
@@ -62,7 +64,7 @@ export const encryptionScenario: Scenario = {
         if (!userId) throw new Error('the demo seed is missing');
         const citizen: Principal = { userId, kind: 'citizen', sessionId: null, grants: [] };
         const file = (ctx: typeof opened.ctx, tag: string) => (i: number) =>
-          fileApplication(ctx, citizen, SERVICE, submissionAnswers(), {
+          fileApplication(ctx, citizen, SERVICE, pindahAnswers(), {
             consent: true,
             lang: 'id',
             idempotencyKey: `bench-${tag}-${i}`,

@@ -12,8 +12,9 @@ import {
   waitUntil,
 } from '../../test/faults/helpers.ts';
 import { openSessions } from '../../test/faults/load.ts';
+import { pindahAnswers } from '../../test/fixtures/catalog-definitions.ts';
 import { type ApiSession, type BenchOptions, type BenchRow, runPlannedLoad, type Scenario } from '../lib.ts';
-import { CONNECTIONS, otherAnswers, SERVICE, submissionAnswers, submitRequest, successes } from './submit.ts';
+import { CONNECTIONS, otherAnswers, SERVICE, submitRequest, successes } from './submit.ts';
 
 const NODE_COUNTS = [1, 2, 3] as const;
 
@@ -38,7 +39,7 @@ class Prober {
   private async loop(): Promise<void> {
     const body = JSON.stringify({
       service: SERVICE,
-      answers: submissionAnswers(),
+      answers: pindahAnswers(),
       submit: true,
       consent: true,
     });

@@ -15,6 +15,8 @@ import { findUserIdByEmail, openSession, sessionIdOf } from '../../src/identity/
 import { DELIVER_TOPIC } from '../../src/notifications/service.ts';
 import { renderTemplate } from '../../src/notifications/templates.ts';
 import { csrfTokenFor } from '../../src/web/http.ts';
+import { CITIZEN_EMAIL, SERVICE } from '../../test/faults/load.ts';
+import { pindahAnswers } from '../../test/fixtures/catalog-definitions.ts';
 import {
   type ApiSession,
   type BenchOptions,
@@ -37,43 +39,11 @@ import {
  * The demo form closest to the one the targets describe (NIK, a region, a repeating group): moving
  * certificate, with 17 answers of which one is a group of three family members.
  */
-export const SERVICE = 'surat-keterangan-pindah';
-export const CITIZEN_EMAIL = 'budi.santoso@warga.sukamaju.example';
-export const VERIFIER_EMAIL = 'verifikator.disdukcapil@sukamaju.example';
-export const COUNTER_EMAIL = 'loket.disdukcapil@sukamaju.example';
+export { CITIZEN_EMAIL, COUNTER_EMAIL, SERVICE, VERIFIER_EMAIL } from '../../test/faults/load.ts';
+
 export const CONNECTIONS = 10;
 /** PostgreSQL connections of one Gapura process (its default pool): the baseline uses as many. */
 const PG_POOL = 10;
-
-/**
- * A complete, valid application. The file answer is an upload id of the right shape: submission does
- * not yet check that the upload exists, so no file is uploaded first.
- */
-export function submissionAnswers(): Record<string, unknown> {
-  return {
-    pemohon_nik: '3373041201900001',
-    pemohon_nama: 'Budi Santoso',
-    nomor_kk: '3373040101200003',
-    pemohon_hp: '0812-3456-7890',
-    pemohon_email: 'budi@contoh.id',
-    klasifikasi_pindah: 'antar_provinsi',
-    alasan_pindah: 'pekerjaan',
-    desa_tujuan: '33.73.04.1001',
-    alamat_tujuan: 'Jalan Merdeka No. 17',
-    rt_tujuan: '003',
-    rw_tujuan: '011',
-    kode_pos_tujuan: '50711',
-    tanggal_pindah: '2026-12-15',
-    jenis_kepindahan: 'kk_seluruh_anggota',
-    status_kk_pindah: 'kk_baru',
-    anggota_pindah: [
-      { anggota_nik: '3373041201900001', anggota_nama: 'Budi Santoso', anggota_hubungan: 'kepala_keluarga' },
-      { anggota_nik: '3373045203920002', anggota_nama: 'Ani Lestari', anggota_hubungan: 'istri' },
-      { anggota_nik: '3373041505800003', anggota_nama: 'Siti Aminah', anggota_hubungan: 'anak' },
-    ],
-    dok_kk: ['0190f5a2-3c4d-7e8f-9a0b-1c2d3e4f5a6d'],
-  };
-}
 
 /** Opens the database a bench server runs over, from the bench process (keys from its data dir). */
 export async function openBench(server: BenchServer): Promise<Opened> {
@@ -118,7 +88,7 @@ export function submitRequest(citizen: ApiSession) {
       cookie: `gapura_session=${citizen.cookie}`,
       'x-csrf-token': citizen.csrf,
     },
-    body: JSON.stringify({ service: SERVICE, answers: submissionAnswers(), submit: true, consent: true }),
+    body: JSON.stringify({ service: SERVICE, answers: pindahAnswers(), submit: true, consent: true }),
     header: 'idempotency-key',
     prefix: `bench-${randomBytes(4).toString('hex')}-`,
   };
@@ -160,7 +130,7 @@ async function submissionFixture(ctx: AppContext): Promise<SubmissionFixture> {
     .where('id', '=', service.agency_id)
     .executeTakeFirstOrThrow();
   const checked = compileDefinition(published.definition, { timeZone: 'Asia/Jakarta' }).validate(
-    submissionAnswers(),
+    pindahAnswers(),
   );
   if (!checked.ok) throw new Error(`the bench answers do not validate: ${JSON.stringify(checked.errors)}`);
   const scope = scopeOf(agency.id);
@@ -462,7 +432,7 @@ async function submitOn(engine: 'sqlite' | 'postgres', options: BenchOptions): P
     await after.handle.close();
     await server.stop();
 
-    const answers = Object.keys(submissionAnswers()).length;
+    const answers = Object.keys(pindahAnswers()).length;
     return [
       ratioRow(
         {

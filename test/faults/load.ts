@@ -7,11 +7,12 @@ import { createLogger, openContext } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { findUserIdByEmail, openSession, sessionIdOf } from '../../src/identity/service.ts';
 import { csrfTokenFor } from '../../src/web/http.ts';
+import { PINDAH_SERVICE, pindahAnswers } from '../fixtures/catalog-definitions.ts';
 
-export const SERVICE = 'surat-keterangan-pindah';
+export const SERVICE = PINDAH_SERVICE;
 export const CITIZEN_EMAIL = 'budi.santoso@warga.sukamaju.example';
-const VERIFIER_EMAIL = 'verifikator.disdukcapil@sukamaju.example';
-const COUNTER_EMAIL = 'loket.disdukcapil@sukamaju.example';
+export const VERIFIER_EMAIL = 'verifikator.disdukcapil@sukamaju.example';
+export const COUNTER_EMAIL = 'loket.disdukcapil@sukamaju.example';
 
 export interface ApiSession {
   cookie: string;
@@ -48,32 +49,6 @@ export async function openSessions(env: Record<string, string>): Promise<Session
   } finally {
     await opened.handle.close();
   }
-}
-
-/** A complete, valid application of {@link SERVICE}. */
-function answers(): Record<string, unknown> {
-  return {
-    pemohon_nik: '3373041201900001',
-    pemohon_nama: 'Budi Santoso',
-    nomor_kk: '3373040101200003',
-    pemohon_hp: '0812-3456-7890',
-    pemohon_email: 'budi@contoh.id',
-    klasifikasi_pindah: 'antar_provinsi',
-    alasan_pindah: 'pekerjaan',
-    desa_tujuan: '33.73.04.1001',
-    alamat_tujuan: 'Jalan Merdeka No. 17',
-    rt_tujuan: '003',
-    rw_tujuan: '011',
-    kode_pos_tujuan: '50711',
-    tanggal_pindah: '2026-12-15',
-    jenis_kepindahan: 'kk_seluruh_anggota',
-    status_kk_pindah: 'kk_baru',
-    anggota_pindah: [
-      { anggota_nik: '3373041201900001', anggota_nama: 'Budi Santoso', anggota_hubungan: 'kepala_keluarga' },
-      { anggota_nik: '3373045203920002', anggota_nama: 'Ani Lestari', anggota_hubungan: 'istri' },
-    ],
-    dok_kk: ['0190f5a2-3c4d-7e8f-9a0b-1c2d3e4f5a6d'],
-  };
 }
 
 /** The officers' loop through the workflow: verify, return for revision, resubmit at the counter. */
@@ -250,7 +225,7 @@ export class Load {
 
   private async submitUntilAcknowledged(key: string): Promise<void> {
     this.attemptedKeys.add(key);
-    const body = JSON.stringify({ service: SERVICE, answers: answers(), submit: true, consent: true });
+    const body = JSON.stringify({ service: SERVICE, answers: pindahAnswers(), submit: true, consent: true });
     const headers = { ...this.headers(this.options.sessions.citizen), 'idempotency-key': key };
     for (let attempt = 0; ; attempt++) {
       const { status, json } = await this.request('submit', 'POST', '/api/v1/applications', headers, body);
