@@ -1,5 +1,7 @@
 /** GET/POST /complaints/new: the filing form (works without JavaScript), and the receipt. */
+
 import { CITIZEN_FORM_SCRIPT } from '../../catalog/pages/citizen-form.tsx';
+import { describedBy, Field } from '../../web/pages/field.tsx';
 import { CsrfField, ErrorSummary, Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../attachments.ts';
 import type { ComplaintReceipt } from '../filing.ts';
@@ -131,33 +133,13 @@ function Select(props: {
   hint?: string | undefined;
   groups?: { label: string; options: Option[] }[];
 }) {
-  const described = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : '']
-    .filter(Boolean)
-    .join(' ');
   return (
-    <div class={props.error ? 'g-field g-field--error' : 'g-field'}>
-      <label class="g-field__label" for={props.id} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p class="g-field__hint" id={`${props.id}-hint`} safe>
-          {props.hint}
-        </p>
-      ) : (
-        ''
-      )}
-      {props.error ? (
-        <p class="g-field__error" id={`${props.id}-error`} safe>
-          {props.error}
-        </p>
-      ) : (
-        ''
-      )}
+    <Field id={props.id} label={props.label} hint={props.hint} error={props.error}>
       <select
         class="g-select g-input"
         id={props.id}
         name={props.name}
-        aria-describedby={described || undefined}
+        aria-describedby={describedBy(props.id, props.hint, props.error)}
         aria-invalid={props.error ? 'true' : undefined}
       >
         <option value="" safe>
@@ -178,7 +160,7 @@ function Select(props: {
           </optgroup>
         ))}
       </select>
-    </div>
+    </Field>
   );
 }
 

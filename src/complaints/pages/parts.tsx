@@ -1,7 +1,9 @@
 /** Pieces shared by the complaint pages: labels, facts, the timeline, forms' small parts. */
+
 import { dayText, momentText } from '../../applications/pages/inbox-format.tsx';
 import { TrackingNumber } from '../../applications/pages/receipt-page.tsx';
 import type { LocalText } from '../../catalog/schemas.ts';
+import { describedBy, Field } from '../../web/pages/field.tsx';
 import { CsrfField, type PageContext, tr } from '../../web/pages/layout.tsx';
 import type { ComplaintAction, ComplaintCategory, ComplaintMode, ReportType } from '../schemas.ts';
 import type { ComplaintSummary, StateView, TimelineEntry } from '../views.ts';
@@ -167,41 +169,21 @@ export function TextArea(props: {
   rows?: number;
   maxlength: number;
 }) {
-  const described = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : '']
-    .filter(Boolean)
-    .join(' ');
   return (
-    <div class={props.error ? 'g-field g-field--error' : 'g-field'}>
-      <label class="g-field__label" for={props.id} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p class="g-field__hint" id={`${props.id}-hint`} safe>
-          {props.hint}
-        </p>
-      ) : (
-        ''
-      )}
-      {props.error ? (
-        <p class="g-field__error" id={`${props.id}-error`} safe>
-          {props.error}
-        </p>
-      ) : (
-        ''
-      )}
+    <Field id={props.id} label={props.label} hint={props.hint} error={props.error}>
       <textarea
         class="g-input g-textarea"
         id={props.id}
         name={props.name}
         rows={String(props.rows ?? 5)}
         maxlength={String(props.maxlength)}
-        aria-describedby={described || undefined}
+        aria-describedby={describedBy(props.id, props.hint, props.error)}
         aria-invalid={props.error ? 'true' : undefined}
         safe
       >
         {props.value}
       </textarea>
-    </div>
+    </Field>
   );
 }
 

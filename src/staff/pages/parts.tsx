@@ -1,4 +1,5 @@
 import { hasRole } from '../../identity/roles.ts';
+import { describedBy, Field, HintAndError } from '../../web/pages/field.tsx';
 import { type PageContext, tr } from '../../web/pages/layout.tsx';
 
 /** A date and time as people here read it, in WIB. */
@@ -57,31 +58,6 @@ export function Notice(props: { text: string | undefined }) {
   );
 }
 
-function describedBy(name: string, hint?: string, error?: string): string | undefined {
-  return [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
-}
-
-function HintAndError(props: { name: string; hint?: string; error?: string }) {
-  return (
-    <>
-      {props.hint ? (
-        <p class="g-field__hint" id={`${props.name}-hint`} safe>
-          {props.hint}
-        </p>
-      ) : (
-        ''
-      )}
-      {props.error ? (
-        <p class="g-field__error" id={`${props.name}-error`} safe>
-          {props.error}
-        </p>
-      ) : (
-        ''
-      )}
-    </>
-  );
-}
-
 export function TextField(props: {
   name: string;
   label: string;
@@ -92,11 +68,7 @@ export function TextField(props: {
   autocomplete?: string;
 }) {
   return (
-    <div class={props.error ? 'g-field g-field--error' : 'g-field'}>
-      <label class="g-field__label" for={props.name} safe>
-        {props.label}
-      </label>
-      <HintAndError name={props.name} hint={props.hint} error={props.error} />
+    <Field id={props.name} label={props.label} hint={props.hint} error={props.error}>
       <input
         class="g-input"
         id={props.name}
@@ -108,7 +80,7 @@ export function TextField(props: {
         aria-describedby={describedBy(props.name, props.hint, props.error)}
         aria-invalid={props.error ? 'true' : undefined}
       />
-    </div>
+    </Field>
   );
 }
 
@@ -121,11 +93,7 @@ export function SelectField(props: {
   error?: string;
 }) {
   return (
-    <div class={props.error ? 'g-field g-field--error' : 'g-field'}>
-      <label class="g-field__label" for={props.name} safe>
-        {props.label}
-      </label>
-      <HintAndError name={props.name} hint={props.hint} error={props.error} />
+    <Field id={props.name} label={props.label} hint={props.hint} error={props.error}>
       <select
         class="g-select g-input"
         id={props.name}
@@ -139,7 +107,7 @@ export function SelectField(props: {
           </option>
         ))}
       </select>
-    </div>
+    </Field>
   );
 }
 
@@ -160,7 +128,7 @@ export function CheckboxField(props: {
       <legend class="g-field__label" safe>
         {props.legend}
       </legend>
-      <HintAndError name={props.name} hint={props.hint} error={props.error} />
+      <HintAndError id={props.name} hint={props.hint} error={props.error} />
       {props.options.map((o, i) => {
         const id = i === 0 ? props.name : `${props.name}-${i}`;
         return (

@@ -1,3 +1,4 @@
+import { describedBy, Field } from './field.tsx';
 import { CsrfField, ErrorSummary, Layout, type PageContext } from './layout.tsx';
 
 export interface FormField {
@@ -48,43 +49,21 @@ export function FormPage(props: {
       {(props.intro ?? '') as 'safe'}
       <form method="post" action={props.action} class="g-form" novalidate>
         <CsrfField page={props.page} />
-        {props.fields.map((f) => {
-          const describedBy = [f.hint ? `${f.name}-hint` : '', f.error ? `${f.name}-error` : '']
-            .filter(Boolean)
-            .join(' ');
-          return (
-            <div class={f.error ? 'g-field g-field--error' : 'g-field'}>
-              <label class="g-field__label" for={f.name} safe>
-                {f.label}
-              </label>
-              {f.hint ? (
-                <p class="g-field__hint" id={`${f.name}-hint`} safe>
-                  {f.hint}
-                </p>
-              ) : (
-                ''
-              )}
-              {f.error ? (
-                <p class="g-field__error" id={`${f.name}-error`} safe>
-                  {f.error}
-                </p>
-              ) : (
-                ''
-              )}
-              <input
-                class={f.short ? 'g-input g-input--short' : 'g-input'}
-                id={f.name}
-                name={f.name}
-                type={f.type ?? 'text'}
-                autocomplete={f.autocomplete}
-                inputmode={f.inputmode}
-                value={f.type === 'password' ? undefined : f.value}
-                aria-describedby={describedBy || undefined}
-                aria-invalid={f.error ? 'true' : undefined}
-              />
-            </div>
-          );
-        })}
+        {props.fields.map((f) => (
+          <Field id={f.name} label={f.label} hint={f.hint} error={f.error}>
+            <input
+              class={f.short ? 'g-input g-input--short' : 'g-input'}
+              id={f.name}
+              name={f.name}
+              type={f.type ?? 'text'}
+              autocomplete={f.autocomplete}
+              inputmode={f.inputmode}
+              value={f.type === 'password' ? undefined : f.value}
+              aria-describedby={describedBy(f.name, f.hint, f.error)}
+              aria-invalid={f.error ? 'true' : undefined}
+            />
+          </Field>
+        ))}
         <button class="g-button" type="submit" safe>
           {props.submit}
         </button>
