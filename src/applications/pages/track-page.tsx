@@ -1,3 +1,4 @@
+import type { MessageKey } from '../../web/i18n/index.ts';
 import { CsrfField, ErrorSummary, Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
 import type { PublicStatus } from '../service.ts';
 import { dateText, dateTimeText, local } from './answers.tsx';
@@ -8,9 +9,24 @@ function outcomeText(page: PageContext, status: PublicStatus): string {
   return status.outcome ? tr(page, `applications.outcome.${status.outcome}`) : tr(page, 'applications.filed');
 }
 
+/** Message keys of the tracking form's labels and hints: an application's receipt, or a complaint's. */
+export interface TrackingLabels {
+  number: MessageKey;
+  numberHint: MessageKey;
+  secret: MessageKey;
+  secretHint: MessageKey;
+}
+
+const APPLICATION_TRACKING: TrackingLabels = {
+  number: 'applications.tracking_number',
+  numberHint: 'applications.track_number_hint',
+  secret: 'applications.tracking_secret',
+  secretHint: 'applications.track_secret_hint',
+};
+
 /**
- * The tracking number and secret form, posted to public tracking and to linking a counter filing;
- * a refusal is shown on the number, where the citizen starts checking.
+ * The tracking number and secret form, posted to public tracking, to linking a counter filing and
+ * to following a complaint; a refusal is shown on the number, where the citizen starts checking.
  */
 export function TrackingForm(props: {
   page: PageContext;
@@ -18,17 +34,19 @@ export function TrackingForm(props: {
   number: string;
   error?: string | undefined;
   submit: string;
+  labels?: TrackingLabels;
 }) {
   const { page } = props;
+  const labels = props.labels ?? APPLICATION_TRACKING;
   return (
     <form method="post" action={props.action} class="g-form" novalidate>
       <CsrfField page={page} />
       <div class={props.error ? 'g-field g-field--error' : 'g-field'}>
         <label class="g-field__label" for="number">
-          {tr(page, 'applications.tracking_number')}
+          {tr(page, labels.number)}
         </label>
         <p class="g-field__hint" id="number-hint">
-          {tr(page, 'applications.track_number_hint')}
+          {tr(page, labels.numberHint)}
         </p>
         {props.error ? (
           <p class="g-field__error" id="number-error">
@@ -53,10 +71,10 @@ export function TrackingForm(props: {
       </div>
       <div class="g-field">
         <label class="g-field__label" for="secret">
-          {tr(page, 'applications.tracking_secret')}
+          {tr(page, labels.secret)}
         </label>
         <p class="g-field__hint" id="secret-hint">
-          {tr(page, 'applications.track_secret_hint')}
+          {tr(page, labels.secretHint)}
         </p>
         <input
           class="g-input g-input--tracking"

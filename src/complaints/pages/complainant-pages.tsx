@@ -1,5 +1,6 @@
 /** The complainant's pages: following a report by number and secret, their own list, one report. */
-import { CsrfField, ErrorSummary, Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
+import { TrackingForm, type TrackingLabels } from '../../applications/pages/track-page.tsx';
+import { ErrorSummary, Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
 import type { ComplainantView, ComplaintSummary } from '../views.ts';
 import {
   ComplainantActions,
@@ -15,6 +16,13 @@ import {
   typeLabel,
 } from './parts.tsx';
 
+const COMPLAINT_TRACKING: TrackingLabels = {
+  number: 'complaints.number',
+  numberHint: 'complaints.number_hint',
+  secret: 'complaints.secret',
+  secretHint: 'complaints.secret_hint',
+};
+
 /** GET/POST /complaints/track: the number and secret from the receipt. */
 export function TrackFormPage(props: { page: PageContext; number: string; error?: string | undefined }) {
   const { page } = props;
@@ -24,57 +32,14 @@ export function TrackFormPage(props: { page: PageContext; number: string; error?
       <h1>{title}</h1>
       <p class="g-lead">{tr(page, 'complaints.track_lead')}</p>
       <ErrorSummary page={page} errors={props.error ? [{ field: 'number', message: props.error }] : []} />
-      <form method="post" action="/complaints/track" class="g-form" novalidate>
-        <CsrfField page={page} />
-        <div class={props.error ? 'g-field g-field--error' : 'g-field'}>
-          <label class="g-field__label" for="number">
-            {tr(page, 'complaints.number')}
-          </label>
-          <p class="g-field__hint" id="number-hint">
-            {tr(page, 'complaints.number_hint')}
-          </p>
-          {props.error ? (
-            <p class="g-field__error" id="number-error" safe>
-              {props.error}
-            </p>
-          ) : (
-            ''
-          )}
-          <input
-            class="g-input g-input--tracking"
-            id="number"
-            name="number"
-            value={props.number}
-            autocomplete="off"
-            autocapitalize="characters"
-            spellcheck="false"
-            maxlength="40"
-            aria-describedby={props.error ? 'number-hint number-error' : 'number-hint'}
-            aria-invalid={props.error ? 'true' : undefined}
-          />
-        </div>
-        <div class="g-field">
-          <label class="g-field__label" for="secret">
-            {tr(page, 'complaints.secret')}
-          </label>
-          <p class="g-field__hint" id="secret-hint">
-            {tr(page, 'complaints.secret_hint')}
-          </p>
-          <input
-            class="g-input g-input--tracking"
-            id="secret"
-            name="secret"
-            autocomplete="off"
-            autocapitalize="characters"
-            spellcheck="false"
-            maxlength="40"
-            aria-describedby="secret-hint"
-          />
-        </div>
-        <button type="submit" class="g-button">
-          {tr(page, 'complaints.track_submit')}
-        </button>
-      </form>
+      <TrackingForm
+        page={page}
+        action="/complaints/track"
+        number={props.number}
+        error={props.error}
+        submit={tr(page, 'complaints.track_submit')}
+        labels={COMPLAINT_TRACKING}
+      />
     </Layout>
   );
 }
