@@ -1,5 +1,6 @@
 /** The privacy pages: the citizen's privacy page, the deletion result, the readable export, and the agency admin's list. */
 import { SectionAnswers } from '../applications/pages/answers.tsx';
+import { describedBy, Field, TextArea } from '../web/pages/field.tsx';
 import { CsrfField, ErrorSummary, Layout, type PageContext, tr } from '../web/pages/layout.tsx';
 import type { AccessEntry, DataOfficer } from './access.ts';
 import type { OptionalConsent } from './consent.ts';
@@ -247,22 +248,16 @@ export function PrivacyPage(props: PrivacyPageView) {
         ) : (
           <form method="post" action="/account/privacy/correction" class="g-form" novalidate>
             <CsrfField page={page} />
-            <div class={`g-field${fieldErrors.applicationId ? ' g-field--error' : ''}`}>
-              <label class="g-field__label" for="correction-application">
-                {tr(page, 'privacy.correction_application')}
-              </label>
-              {fieldErrors.applicationId ? (
-                <p class="g-field__error" id="correction-application-error" safe>
-                  {fieldErrors.applicationId}
-                </p>
-              ) : (
-                ''
-              )}
+            <Field
+              id="correction-application"
+              label={tr(page, 'privacy.correction_application')}
+              error={fieldErrors.applicationId}
+            >
               <select
                 class="g-input g-select"
                 id="correction-application"
                 name="applicationId"
-                aria-describedby={fieldErrors.applicationId ? 'correction-application-error' : undefined}
+                aria-describedby={describedBy('correction-application', undefined, fieldErrors.applicationId)}
               >
                 <option value="">{tr(page, 'privacy.correction_choose')}</option>
                 {props.correctable.map((a) => (
@@ -273,37 +268,17 @@ export function PrivacyPage(props: PrivacyPageView) {
                   </option>
                 ))}
               </select>
-            </div>
-            <div class={`g-field${fieldErrors.details ? ' g-field--error' : ''}`}>
-              <label class="g-field__label" for="correction-details">
-                {tr(page, 'privacy.correction_details')}
-              </label>
-              <p class="g-field__hint" id="correction-details-hint">
-                {tr(page, 'privacy.correction_details_hint')}
-              </p>
-              {fieldErrors.details ? (
-                <p class="g-field__error" id="correction-details-error" safe>
-                  {fieldErrors.details}
-                </p>
-              ) : (
-                ''
-              )}
-              <textarea
-                class="g-input g-textarea"
-                id="correction-details"
-                name="details"
-                rows="4"
-                maxlength="2000"
-                aria-describedby={
-                  fieldErrors.details
-                    ? 'correction-details-hint correction-details-error'
-                    : 'correction-details-hint'
-                }
-                safe
-              >
-                {props.correction?.details ?? ''}
-              </textarea>
-            </div>
+            </Field>
+            <TextArea
+              id="correction-details"
+              name="details"
+              label={tr(page, 'privacy.correction_details')}
+              hint={tr(page, 'privacy.correction_details_hint')}
+              error={fieldErrors.details}
+              value={props.correction?.details ?? ''}
+              rows={4}
+              maxlength={2000}
+            />
             <button type="submit" class="g-button">
               {tr(page, 'privacy.correction_submit')}
             </button>

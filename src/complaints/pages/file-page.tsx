@@ -1,13 +1,13 @@
 /** GET/POST /complaints/new: the filing form (works without JavaScript), and the receipt. */
 
 import { CITIZEN_FORM_SCRIPT } from '../../catalog/pages/citizen-form.tsx';
-import { describedBy, Field } from '../../web/pages/field.tsx';
+import { describedBy, Field, TextArea } from '../../web/pages/field.tsx';
 import { CsrfField, ErrorSummary, Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../attachments.ts';
 import type { ComplaintReceipt } from '../filing.ts';
 import { NAME_MAX, TEXT_LIMITS } from '../filing.ts';
 import { COMPLAINT_CATEGORIES, REPORT_TYPES } from '../schemas.ts';
-import { categoryLabel, dayText, modeLabel, TextArea, TrackingNumber, typeLabel } from './parts.tsx';
+import { categoryLabel, dayText, modeLabel, TrackingNumber, typeLabel } from './parts.tsx';
 
 export interface FileFormValues {
   mode: string;

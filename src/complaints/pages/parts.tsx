@@ -3,7 +3,7 @@
 import { dayText, momentText } from '../../applications/pages/inbox-format.tsx';
 import { TrackingNumber } from '../../applications/pages/receipt-page.tsx';
 import type { LocalText } from '../../catalog/schemas.ts';
-import { describedBy, Field } from '../../web/pages/field.tsx';
+import { TextArea } from '../../web/pages/field.tsx';
 import { CsrfField, type PageContext, tr } from '../../web/pages/layout.tsx';
 import type { ComplaintAction, ComplaintCategory, ComplaintMode, ReportType } from '../schemas.ts';
 import type { ComplaintSummary, StateView, TimelineEntry } from '../views.ts';
@@ -155,35 +155,6 @@ export function ReportText(props: { text: string }) {
     <div class="g-complaint__text" safe>
       {props.text}
     </div>
-  );
-}
-
-/** A textarea with its label, hint and error, in the house pattern. */
-export function TextArea(props: {
-  id: string;
-  name: string;
-  label: string;
-  value: string;
-  hint?: string | undefined;
-  error?: string | undefined;
-  rows?: number;
-  maxlength: number;
-}) {
-  return (
-    <Field id={props.id} label={props.label} hint={props.hint} error={props.error}>
-      <textarea
-        class="g-input g-textarea"
-        id={props.id}
-        name={props.name}
-        rows={String(props.rows ?? 5)}
-        maxlength={String(props.maxlength)}
-        aria-describedby={describedBy(props.id, props.hint, props.error)}
-        aria-invalid={props.error ? 'true' : undefined}
-        safe
-      >
-        {props.value}
-      </textarea>
-    </Field>
   );
 }
 

@@ -1,5 +1,6 @@
 /** Complaint staff's pages: the admin's queue, the agency's inbox, one report, follow-up times. */
 import { slaText } from '../../applications/pages/inbox-format.tsx';
+import { TextArea } from '../../web/pages/field.tsx';
 import { CsrfField, ErrorSummary, Layout, type PageContext, tr } from '../../web/pages/layout.tsx';
 import { TEXT_LIMITS } from '../filing.ts';
 import { MAX_COMMENT_CHARS } from '../handling.ts';
@@ -14,7 +15,6 @@ import {
   local,
   ReportText,
   StateBadge,
-  TextArea,
   Timeline,
   TrackingNumber,
   typeLabel,

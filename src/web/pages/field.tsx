@@ -49,3 +49,32 @@ export function Field(props: {
     </div>
   );
 }
+
+/** A textarea with its label, hint and error, in the house pattern. */
+export function TextArea(props: {
+  id: string;
+  name: string;
+  label: string;
+  value: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  rows?: number;
+  maxlength: number;
+}) {
+  return (
+    <Field id={props.id} label={props.label} hint={props.hint} error={props.error}>
+      <textarea
+        class="g-input g-textarea"
+        id={props.id}
+        name={props.name}
+        rows={String(props.rows ?? 5)}
+        maxlength={String(props.maxlength)}
+        aria-describedby={describedBy(props.id, props.hint, props.error)}
+        aria-invalid={props.error ? 'true' : undefined}
+        safe
+      >
+        {props.value}
+      </textarea>
+    </Field>
+  );
+}
