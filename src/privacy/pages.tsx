@@ -341,27 +341,17 @@ export function PrivacyPage(props: PrivacyPageView) {
         <p>{tr(page, 'privacy.close_lead')}</p>
         <form method="post" action="/account/privacy/close" class="g-form" novalidate>
           <CsrfField page={page} />
-          <div class={`g-field${fieldErrors.password ? ' g-field--error' : ''}`}>
-            <label class="g-field__label" for="close-password">
-              {tr(page, 'privacy.close_password')}
-            </label>
-            {fieldErrors.password ? (
-              <p class="g-field__error" id="close-password-error" safe>
-                {fieldErrors.password}
-              </p>
-            ) : (
-              ''
-            )}
+          <Field id="close-password" label={tr(page, 'privacy.close_password')} error={fieldErrors.password}>
             <input
               class="g-input"
               type="password"
               id="close-password"
               name="password"
               autocomplete="current-password"
-              aria-describedby={fieldErrors.password ? 'close-password-error' : undefined}
+              aria-describedby={describedBy('close-password', undefined, fieldErrors.password)}
               aria-invalid={fieldErrors.password ? 'true' : undefined}
             />
-          </div>
+          </Field>
           <ConfirmCheck
             id="close-confirm"
             label={tr(page, 'privacy.close_confirm')}

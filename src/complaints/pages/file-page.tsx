@@ -342,17 +342,7 @@ export function FilePage(props: {
             data-visible-when={JSON.stringify({ field: 'mode', op: 'eq', value: 'confidential' })}
           >
             <p class="g-muted">{tr(page, 'complaints.reporter_lead')}</p>
-            <div class={errors.reporterName ? 'g-field g-field--error' : 'g-field'}>
-              <label class="g-field__label" for="reporterName">
-                {tr(page, 'complaints.reporter_name')}
-              </label>
-              {errors.reporterName ? (
-                <p class="g-field__error" id="reporterName-error" safe>
-                  {errors.reporterName}
-                </p>
-              ) : (
-                ''
-              )}
+            <Field id="reporterName" label={tr(page, 'complaints.reporter_name')} error={errors.reporterName}>
               <input
                 class="g-input"
                 id="reporterName"
@@ -360,24 +350,16 @@ export function FilePage(props: {
                 value={values.reporterName}
                 maxlength={String(NAME_MAX)}
                 autocomplete="name"
-                aria-describedby={errors.reporterName ? 'reporterName-error' : undefined}
+                aria-describedby={describedBy('reporterName', undefined, errors.reporterName)}
                 aria-invalid={errors.reporterName ? 'true' : undefined}
               />
-            </div>
-            <div class={errors.reporterContact ? 'g-field g-field--error' : 'g-field'}>
-              <label class="g-field__label" for="reporterContact">
-                {tr(page, 'complaints.reporter_contact')}
-              </label>
-              <p class="g-field__hint" id="reporterContact-hint">
-                {tr(page, 'complaints.reporter_contact_hint')}
-              </p>
-              {errors.reporterContact ? (
-                <p class="g-field__error" id="reporterContact-error" safe>
-                  {errors.reporterContact}
-                </p>
-              ) : (
-                ''
-              )}
+            </Field>
+            <Field
+              id="reporterContact"
+              label={tr(page, 'complaints.reporter_contact')}
+              hint={tr(page, 'complaints.reporter_contact_hint')}
+              error={errors.reporterContact}
+            >
               <input
                 class="g-input"
                 id="reporterContact"
@@ -386,14 +368,14 @@ export function FilePage(props: {
                 maxlength="254"
                 autocomplete="email"
                 spellcheck="false"
-                aria-describedby={
-                  errors.reporterContact
-                    ? 'reporterContact-hint reporterContact-error'
-                    : 'reporterContact-hint'
-                }
+                aria-describedby={describedBy(
+                  'reporterContact',
+                  tr(page, 'complaints.reporter_contact_hint'),
+                  errors.reporterContact,
+                )}
                 aria-invalid={errors.reporterContact ? 'true' : undefined}
               />
-            </div>
+            </Field>
           </div>
         )}
         {options.application ? (
